@@ -382,6 +382,11 @@ DT_API int dt_backward(dt_tensor h, dt_tensor grad, int retain_graph) {
     });
 }
 
+// Replaces h's data with source's (same identity, same autograd leaf): how a module moves its parameters.
+DT_API int dt_set_data(dt_tensor h, dt_tensor source) {
+    return guard_status([&] { T(h).set_data(T(source)); });
+}
+
 DT_API int dt_item(dt_tensor h, double* out) {
     return guard_status([&] { *out = T(h).item<double>(); });
 }
