@@ -1,0 +1,37 @@
+using CommandLine;
+using Dice.Cli.Commands;
+
+namespace Dice.Cli;
+
+/// <summary>`dice VERB [options]`: parses the verb and hands over to its command.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = Console.Error;
+            settings.CaseInsensitiveEnumValues = true;
+            settings.AutoVersion = true;
+        });
+        return parser.ParseArguments(args, typeof(InfoOptions))
+            .MapResult(
+                (InfoOptions o) => Run(() => InfoCommand.Run(o, Console.Out)),
+                errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
+                    or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
+    }
+
+    /// <summary>Turns a user-facing failure into one line on stderr and a non-zero exit code.</summary>
+    private static int Run(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (DiceUsageException e)
+        {
+            Console.Error.WriteLine($"dice: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+    }
+}

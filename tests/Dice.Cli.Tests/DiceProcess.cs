@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Dice.Cli.Tests;
+
+/// <summary>Runs the built `dice` executable as a separate process, as a user would.</summary>
+internal static class DiceProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "dice.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference cli/Dice.Cli");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[k] = v;
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dice {string.Join(' ', args)} did not finish in 2 minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
