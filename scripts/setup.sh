@@ -41,7 +41,7 @@ if [ ! -f "$ort_dir/.complete" ]; then
     exit 1
   fi
   mkdir -p "$tmp/x"
-  tar -xzf "$tarball" -C "$tmp/x" package/Runtime package/Plugins/Linux/x64 package/LICENSE package/ThirdPartyNotices.txt package/package.json
+  tar --no-same-owner -xzf "$tarball" -C "$tmp/x" package/Runtime package/Plugins/Linux/x64 package/LICENSE package/ThirdPartyNotices.txt package/package.json
   rm -rf "$ort_dir"
   mv "$tmp/x/package" "$ort_dir"
   touch "$ort_dir/.complete"
