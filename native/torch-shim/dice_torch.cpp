@@ -47,15 +47,18 @@ dt_tensor wrap(at::Tensor t) {
     return p;
 }
 
-at::Tensor& T(dt_tensor h) {
-    if (h == nullptr) throw std::invalid_argument("null tensor handle");
-    {
-        std::lock_guard<std::mutex> lock(g_registry_mutex);
-        if (g_tensors.find(h) == g_tensors.end())
-            throw std::invalid_argument("tensor handle is not live (it was freed already, or never created here)");
-    }
-    return *static_cast<at::Tensor*>(h);
+// Looks a handle up in its registry: a stale or foreign handle is an error, never a dereference.
+template <class V>
+V& live(void* h, const std::unordered_set<const void*>& registry, const char* what) {
+    if (h == nullptr) throw std::invalid_argument(std::string("null ") + what + " handle");
+    std::lock_guard<std::mutex> lock(g_registry_mutex);
+    if (registry.find(h) == registry.end())
+        throw std::invalid_argument(std::string(what) +
+                                    " handle is not live (it was freed already, or never created here)");
+    return *static_cast<V*>(h);
 }
+
+at::Tensor& T(dt_tensor h) { return live<at::Tensor>(h, g_tensors, "tensor"); }
 
 // Optional tensor argument: NULL means "none".
 c10::optional<at::Tensor> opt(dt_tensor h) {
@@ -63,13 +66,7 @@ c10::optional<at::Tensor> opt(dt_tensor h) {
     return T(h);
 }
 
-at::Generator& G(dt_generator h) {
-    if (h == nullptr) throw std::invalid_argument("null generator handle");
-    std::lock_guard<std::mutex> lock(g_registry_mutex);
-    if (g_generators.find(h) == g_generators.end())
-        throw std::invalid_argument("generator handle is not live (it was freed already, or never created here)");
-    return *static_cast<at::Generator*>(h);
-}
+at::Generator& G(dt_generator h) { return live<at::Generator>(h, g_generators, "generator"); }
 
 at::IntArrayRef dims(const int64_t* p, int n) {
     if (n < 0) throw std::invalid_argument("negative dimension count");
