@@ -1,0 +1,262 @@
+using Dice.Models;
+using Dice.Torch;
+using static Dice.Torch.torch;
+using F = Dice.Torch.torch.nn.functional;
+
+namespace Dice.Trainer;
+
+/// <summary>
+/// The libtorch backend of the model definitions: every op runs eagerly and differentiably. It owns the
+/// parameters the definition declares (by state-dict name, in declaration order), initialised from its own
+/// seeded generator, so building the same model with the same seed gives the same weights.
+/// </summary>
+public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
+{
+    private readonly List<(string Name, nn.Parameter Parameter)> parameters = [];
+    private readonly Dictionary<string, nn.Parameter> byName = new(StringComparer.Ordinal);
+    private readonly Generator generator;
+
+    /// <param name="device">Where parameters live and ops run.</param>
+    /// <param name="dtype">The compute type of parameters and constants (float32, float16, bfloat16, float64).</param>
+    /// <param name="seed">Seed of the parameter initialisation.</param>
+    public TorchOps(Device? device = null, ScalarType dtype = ScalarType.Float32, ulong seed = 0)
+    {
+        Device = device ?? CPU;
+        DType = dtype;
+        generator = new Generator(seed);
+    }
+
+    public Device Device { get; }
+
+    public ScalarType DType { get; }
+
+    public IReadOnlyList<(string Name, nn.Parameter Parameter)> NamedParameters => parameters;
+
+    public IReadOnlyList<nn.Parameter> Parameters => parameters.Select(p => p.Parameter).ToList();
+
+    public long ParameterCount => parameters.Sum(p => p.Parameter.numel());
+
+    /// <summary>The parameters by name (the tensors themselves, not copies).</summary>
+    public IReadOnlyDictionary<string, Tensor> StateDict() =>
+        parameters.ToDictionary(p => p.Name, p => (Tensor)p.Parameter, StringComparer.Ordinal);
+
+    public nn.Parameter this[string name] =>
+        byName.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"no parameter named '{name}'");
+
+    /// <summary>
+    /// Copies values in by name. Every declared parameter must be present with its shape and no other name may
+    /// appear; otherwise nothing is copied and the message lists every missing, unexpected and misshaped name.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var missing = parameters.Where(p => !source.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+        var unexpected = source.Keys.Where(k => !byName.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var misshaped = parameters
+            .Where(p => source.TryGetValue(p.Name, out var s) && !s.shape.SequenceEqual(p.Parameter.shape))
+            .Select(p => $"{p.Name}: expected [{string.Join(", ", p.Parameter.shape)}], got [{string.Join(", ", source[p.Name].shape)}]")
+            .ToList();
+        if (missing.Count + unexpected.Count + misshaped.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing: {string.Join(", ", missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected: {string.Join(", ", unexpected)}");
+            if (misshaped.Count > 0) parts.Add($"shape mismatch: {string.Join("; ", misshaped)}");
+            throw new InvalidOperationException($"the weights do not fit the model: {string.Join(" | ", parts)}");
+        }
+        using (no_grad())
+        {
+            foreach (var (name, p) in parameters)
+            {
+                p.copy_(source[name]);
+            }
+        }
+    }
+
+    /// <summary>Freezes (or unfreezes) every parameter: a frozen teacher still passes gradients to its inputs.</summary>
+    public void RequiresGrad(bool requires)
+    {
+        foreach (var (_, p) in parameters)
+        {
+            p.requires_grad = requires;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, p) in parameters)
+        {
+            p.Dispose();
+        }
+        parameters.Clear();
+        byName.Clear();
+        generator.Dispose();
+    }
+
+    // ----- parameters and constants --------------------------------------------------------------------
+
+    public Tensor Parameter(string name, long[] shape, ParameterInit init)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (byName.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"the model declares parameter '{name}' twice");
+        }
+        using var scope = NewDisposeScope();
+        var values = init.Kind switch
+        {
+            InitKind.Zeros => zeros(shape, float32),
+            InitKind.Ones => ones(shape, float32),
+            InitKind.Uniform => rand(shape, float32, generator: generator) * (2 * init.Scale) - init.Scale,
+            InitKind.Normal => randn(shape, float32, generator: generator) * init.Scale,
+            _ => throw new ArgumentOutOfRangeException(nameof(init), init.Kind, "unknown initialisation"),
+        };
+        var parameter = new nn.Parameter(values.to(Device, DType));
+        parameters.Add((name, parameter));
+        byName.Add(name, parameter);
+        return parameter;
+    }
+
+    public Tensor Constant(float[] values, long[] shape)
+    {
+        using var cpu = tensor(values, shape);
+        return cpu.to(Device, DType);
+    }
+
+    // ----- layers ---------------------------------------------------------------------------------------
+
+    public Tensor Linear(Tensor input, Tensor weight, Tensor? bias) => F.linear(input, weight, bias);
+
+    public Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding) =>
+        F.conv2d(input, weight, bias, stride: stride, padding: padding);
+
+    public Tensor GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, double eps) =>
+        F.group_norm(input, groups, weight, bias, eps);
+
+    public Tensor LayerNorm(Tensor input, Tensor weight, Tensor bias, double eps) =>
+        F.layer_norm(input, weight.shape, weight, bias, eps);
+
+    public Tensor Embedding(Tensor weight, Tensor ids)
+    {
+        if (ids.dtype == int64)
+        {
+            return F.embedding(ids, weight);
+        }
+        using var longIds = ids.to(int64);
+        return F.embedding(longIds, weight);
+    }
+
+    // ----- elementwise ----------------------------------------------------------------------------------
+
+    public Tensor Add(Tensor a, Tensor b) => a + b;
+
+    public Tensor Sub(Tensor a, Tensor b) => a - b;
+
+    public Tensor Mul(Tensor a, Tensor b) => a * b;
+
+    public Tensor Scale(Tensor input, double factor) => input * factor;
+
+    public Tensor Silu(Tensor input) => F.silu(input);
+
+    public Tensor Gelu(Tensor input) => F.gelu(input);
+
+    public Tensor QuickGelu(Tensor input) => F.quick_gelu(input);
+
+    public Tensor Relu(Tensor input) => F.relu(input);
+
+    public Tensor Sin(Tensor input) => input.sin();
+
+    public Tensor Cos(Tensor input) => input.cos();
+
+    // ----- attention ------------------------------------------------------------------------------------
+
+    public Tensor Attention(Tensor query, Tensor key, Tensor value, bool causal)
+    {
+        var batch = query.size(0);
+        if (key.size(0) == batch)
+        {
+            return F.scaled_dot_product_attention(query, key, value, is_causal: causal);
+        }
+        // Keys and values shared by the whole batch (a single c_null, say): broadcast them explicitly, since
+        // fused kernels do not broadcast the batch dim.
+        using var k = BroadcastBatch(key, batch);
+        using var v = BroadcastBatch(value, batch);
+        return F.scaled_dot_product_attention(query, k, v, is_causal: causal);
+    }
+
+    private static Tensor BroadcastBatch(Tensor t, long batch)
+    {
+        var shape = t.shape;
+        shape[0] = batch;
+        return t.expand(shape);
+    }
+
+    // ----- shapes ---------------------------------------------------------------------------------------
+
+    public Tensor Reshape(Tensor input, params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var resolved = (long[])shape.Clone();
+        var inputShape = input.shape;
+        for (var i = 0; i < resolved.Length; i++)
+        {
+            if (resolved[i] == 0)
+            {
+                resolved[i] = i < inputShape.Length
+                    ? inputShape[i]
+                    : throw new ArgumentException($"reshape: 0 at position {i} but the input has only {inputShape.Length} dims");
+            }
+        }
+        return input.reshape(resolved);
+    }
+
+    public Tensor ReshapeLike(Tensor input, Tensor like) => input.reshape(like.shape);
+
+    public Tensor Transpose(Tensor input, params int[] permutation)
+    {
+        ArgumentNullException.ThrowIfNull(permutation);
+        return input.permute(permutation.Select(p => (long)p).ToArray());
+    }
+
+    public Tensor Unsqueeze(Tensor input, int axis) => input.unsqueeze(axis);
+
+    public Tensor Concat(IReadOnlyList<Tensor> parts, int axis) => cat(parts, axis);
+
+    public IReadOnlyList<Tensor> Chunk(Tensor input, int chunks, int axis)
+    {
+        var size = input.size(axis);
+        if (size % chunks != 0)
+        {
+            throw new ArgumentException($"chunk: axis {axis} of size {size} does not split into {chunks} equal pieces");
+        }
+        return input.chunk(chunks, axis);
+    }
+
+    public Tensor Pad2d(Tensor input, int left, int right, int top, int bottom) => F.pad(input, [left, right, top, bottom]);
+
+    public Tensor UpsampleNearest2x(Tensor input) => F.interpolate(input, 2);
+
+    public Tensor LeadingRows(Tensor table, Tensor like, int axis) => table.narrow(0, 0, like.size(axis));
+
+    public Tensor ExpandToBatch(Tensor input, Tensor like)
+    {
+        var batch = like.size(0);
+        if (input.numel() == 1)
+        {
+            using var flat = input.reshape(1);
+            return flat.expand(batch);
+        }
+        var n = input.numel();
+        return n == batch ? input.reshape(batch) : throw new ArgumentException($"cannot broadcast {n} values to a batch of {batch}");
+    }
+
+    public Tensor PoolAtArgmax(Tensor hidden, Tensor ids)
+    {
+        var shape = hidden.shape;
+        using var scope = NewDisposeScope();
+        var index = ids.argmax(-1).reshape(shape[0], 1, 1).expand(shape[0], 1, shape[2]);
+        return hidden.gather(1, index).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    public Tensor ToComputeType(Tensor input) => input.to(DType);
+}
