@@ -14,9 +14,10 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(InfoOptions))
+        return parser.ParseArguments(args, typeof(InfoOptions), typeof(InspectOptions))
             .MapResult(
                 (InfoOptions o) => Run(() => InfoCommand.Run(o, Console.Out)),
+                (InspectOptions o) => Run(() => InspectCommand.Run(o, Console.Out)),
                 errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
                     or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
     }

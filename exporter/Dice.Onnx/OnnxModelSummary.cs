@@ -1,0 +1,79 @@
+using Onnx;
+
+namespace Dice.Onnx;
+
+/// <summary>One graph input or output: name, element type and dims (numbers or symbolic names).</summary>
+public sealed record OnnxValueInfo(string Name, string ElementType, IReadOnlyList<string> Dims)
+{
+    public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Dims)}]";
+}
+
+/// <summary>
+/// What an .onnx file holds, read from its protobuf alone (no runtime, no external weights loaded): graph inputs
+/// and outputs, parameter count, opsets, metadata.
+/// </summary>
+public sealed record OnnxModelSummary(
+    long IrVersion,
+    IReadOnlyDictionary<string, long> Opsets,
+    string Producer,
+    IReadOnlyList<OnnxValueInfo> Inputs,
+    IReadOnlyList<OnnxValueInfo> Outputs,
+    long ParameterCount,
+    int InitializerCount,
+    bool UsesExternalData,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    public static OnnxModelSummary Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no ONNX model at {path}", path);
+        }
+        ModelProto model;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid ONNX model: {e.Message}", e);
+        }
+        return From(model);
+    }
+
+    public static OnnxModelSummary From(ModelProto model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = model.Graph ?? new GraphProto();
+        var initializerNames = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var parameters = graph.Initializer.Sum(i => i.Dims.Aggregate(1L, (a, b) => a * b));
+        return new OnnxModelSummary(
+            model.IrVersion,
+            model.OpsetImport.ToDictionary(o => o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o => o.Version),
+            string.Join(' ', new[] { model.ProducerName, model.ProducerVersion }.Where(s => s.Length > 0)),
+            graph.Input.Where(i => !initializerNames.Contains(i.Name)).Select(Describe).ToList(),
+            graph.Output.Select(Describe).ToList(),
+            parameters,
+            graph.Initializer.Count,
+            graph.Initializer.Any(i => i.DataLocation == TensorProto.Types.DataLocation.External),
+            model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+    }
+
+    private static OnnxValueInfo Describe(ValueInfoProto value)
+    {
+        var tensor = value.Type?.TensorType;
+        if (tensor is null)
+        {
+            return new OnnxValueInfo(value.Name, "non-tensor", []);
+        }
+        var type = ((TensorProto.Types.DataType)tensor.ElemType).ToString().ToLowerInvariant();
+        var dims = tensor.Shape?.Dim.Select(d => d.ValueCase switch
+        {
+            TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue => d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam => d.DimParam,
+            _ => "?",
+        }).ToList() ?? [];
+        return new OnnxValueInfo(value.Name, type, dims);
+    }
+}
