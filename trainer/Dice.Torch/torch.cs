@@ -101,6 +101,24 @@ public static partial class torch
         return t;
     }
 
+    /// <summary>A tensor from raw little-endian element bytes of the given dtype (e.g. bfloat16 bits).</summary>
+    public static unsafe Tensor from_bytes(ReadOnlySpan<byte> bytes, ScalarType dtype, long[] shape, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count * DTypes.ElementSize(dtype) != bytes.Length)
+        {
+            throw new ArgumentException(
+                $"{bytes.Length} bytes do not hold [{string.Join(", ", shape)}] elements of {dtype}", nameof(bytes));
+        }
+        var d = device ?? CPU;
+        fixed (byte* p = bytes)
+        fixed (long* s = shape)
+        {
+            return new Tensor(Check.Handle(NativeMethods.dt_from_data(p, (int)dtype, s, shape.Length, (int)d.type, d.index)));
+        }
+    }
+
     /// <summary>A scalar (0-dimensional) tensor.</summary>
     public static Tensor tensor(double value, ScalarType dtype = ScalarType.Float32, Device? device = null) =>
         full([], value, dtype, device);

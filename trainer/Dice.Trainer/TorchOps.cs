@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Dice.Models;
+using Dice.Models.Weights;
 using Dice.Torch;
 using static Dice.Torch.torch;
 using F = Dice.Torch.torch.nn.functional;
@@ -71,6 +73,61 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
                 p.copy_(source[name]);
             }
         }
+    }
+
+    /// <summary>
+    /// Loads every parameter from a validated checkpoint, one tensor at a time (a 3.4 GB UNet never sits whole in
+    /// managed memory). Half-precision weights stay half on the way when this backend computes in half.
+    /// </summary>
+    public void Load(WeightSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var half = DType is ScalarType.Float16 or ScalarType.BFloat16 ? HalfPrecision.Keep : HalfPrecision.ConvertToFloat32;
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in parameters)
+            {
+                var weight = source.Read(name, half);
+                using var loaded = ToTensor(weight, parameter.shape);
+                parameter.copy_(loaded);
+            }
+        }
+    }
+
+    /// <summary>Writes the parameters to a safetensors file (atomically), in this backend's dtype.</summary>
+    public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var tensors = parameters.Select(p => ToWeight(p.Name, p.Parameter));
+        StateDictFile.Save(path, tensors, metadata ?? StateDictFile.PyTorchMetadata);
+    }
+
+    private static Tensor ToTensor(WeightTensor weight, long[] shape)
+    {
+        if (weight.Float32Values is { } values)
+        {
+            return tensor(values, shape);
+        }
+        var dtype = weight.DType == WeightDType.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float16;
+        return from_bytes(MemoryMarshal.AsBytes(weight.HalfBits.AsSpan()), dtype, shape);
+    }
+
+    private static WeightTensor ToWeight(string name, Tensor parameter)
+    {
+        using var cpu = parameter.detach().cpu();
+        return cpu.dtype switch
+        {
+            ScalarType.Float32 => WeightTensor.FromFloat32(name, cpu.shape, cpu.data<float>()),
+            ScalarType.Float16 => WeightTensor.FromHalfBits(name, WeightDType.Float16, cpu.shape,
+                cpu.data<Half>().Select(BitConverter.HalfToUInt16Bits).ToArray()),
+            _ => ToWeightViaFloat32(name, cpu),
+        };
+    }
+
+    private static WeightTensor ToWeightViaFloat32(string name, Tensor t)
+    {
+        using var f = t.to(ScalarType.Float32);
+        var weight = WeightTensor.FromFloat32(name, f.shape, f.data<float>());
+        return t.dtype == ScalarType.BFloat16 ? weight.ConvertTo(WeightDType.BFloat16) : weight;
     }
 
     /// <summary>Freezes (or unfreezes) every parameter: a frozen teacher still passes gradients to its inputs.</summary>
