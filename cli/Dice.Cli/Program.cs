@@ -14,10 +14,11 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(InfoOptions), typeof(InspectOptions))
+        return parser.ParseArguments(args, typeof(InfoOptions), typeof(InspectOptions), typeof(ConvertOptionsVerb))
             .MapResult(
                 (InfoOptions o) => Run(() => InfoCommand.Run(o, Console.Out)),
                 (InspectOptions o) => Run(() => InspectCommand.Run(o, Console.Out)),
+                (ConvertOptionsVerb o) => Run(() => ConvertCommand.Run(o, Console.Out)),
                 errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
                     or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
     }
@@ -33,6 +34,11 @@ public static class Program
         {
             Console.Error.WriteLine($"dice: {e.Message}");
             return ExitCodes.BadUsage;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("DICE_DEBUG") != "1")
+        {
+            Console.Error.WriteLine($"dice: error: {e.Message} ({e.GetType().Name}; set DICE_DEBUG=1 for the stack trace)");
+            return ExitCodes.Failed;
         }
     }
 }
