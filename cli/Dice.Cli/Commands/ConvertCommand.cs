@@ -4,6 +4,7 @@ using CommandLine;
 using Dice.Exporter;
 using Dice.Models.StableDiffusion;
 using Dice.Models.Weights;
+using Dice.Safetensors;
 using Spectre.Console;
 
 namespace Dice.Cli.Commands;
@@ -65,7 +66,7 @@ public static class ConvertCommand
         {
             results = RunWithProgress(source, options.Output, convert);
         }
-        catch (Exception e) when (e is CheckpointMismatchException or IOException or ArgumentException or InvalidOperationException
+        catch (Exception e) when (e is CheckpointMismatchException or SafetensorsFormatException or IOException or ArgumentException or InvalidOperationException
                                       or InvalidDataException)
         {
             throw new DiceUsageException(e.Message, e);
