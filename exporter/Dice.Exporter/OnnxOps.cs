@@ -106,7 +106,11 @@ public sealed class OnnxOps : ITensorOps<OnnxValue>
         return new OnnxValue(name, ComputeType, Known(shape));
     }
 
-    public OnnxValue Constant(float[] values, long[] shape)
+    public OnnxValue Constant(float[] values, long[] shape) => Constant(values, shape, ComputeType);
+
+    public OnnxValue ConstantFloat32(float[] values, long[] shape) => Constant(values, shape, DataType.Float);
+
+    private OnnxValue Constant(float[] values, long[] shape, DataType type)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(shape);
@@ -115,8 +119,8 @@ public sealed class OnnxOps : ITensorOps<OnnxValue>
         {
             throw new ArgumentException($"a constant of shape [{string.Join(", ", shape)}] needs {CheckedCount(name, shape)} values, not {values.Length}");
         }
-        graph.AddInitializer(store.Add(name, values, shape, ComputeType));
-        return new OnnxValue(name, ComputeType, Known(shape));
+        graph.AddInitializer(store.Add(name, values, shape, type));
+        return new OnnxValue(name, type, Known(shape));
     }
 
     // ----- layers ----------------------------------------------------------------------------------------
@@ -479,12 +483,16 @@ public sealed class OnnxOps : ITensorOps<OnnxValue>
             OnnxAttribute.Int("batch_dims", 1));
     }
 
-    public OnnxValue ToComputeType(OnnxValue input)
+    public OnnxValue ToComputeType(OnnxValue input) => CastTo(input, ComputeType);
+
+    public OnnxValue ToFloat32(OnnxValue input) => CastTo(input, DataType.Float);
+
+    private OnnxValue CastTo(OnnxValue input, DataType type)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.ElementType == ComputeType
+        return input.ElementType == type
             ? input
-            : Node("Cast", [input.Name], ComputeType, input.Shape, OnnxAttribute.Int("to", (long)ComputeType));
+            : Node("Cast", [input.Name], type, input.Shape, OnnxAttribute.Int("to", (long)type));
     }
 
     // ----- helpers ---------------------------------------------------------------------------------------

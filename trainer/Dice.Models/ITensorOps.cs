@@ -16,6 +16,9 @@ public interface ITensorOps<T> where T : class
     /// <summary>A fixed float tensor (a frequency table, say), in the model's compute type.</summary>
     T Constant(float[] values, long[] shape);
 
+    /// <summary>A fixed float32 tensor whatever the compute type, for steps that need float32 precision.</summary>
+    T ConstantFloat32(float[] values, long[] shape);
+
     // ----- layers --------------------------------------------------------------------------------------
 
     /// <summary>x·Wᵀ + b over the last dim; W is [out, in].</summary>
@@ -99,4 +102,7 @@ public interface ITensorOps<T> where T : class
 
     /// <summary>Casts to the floating type the model computes in.</summary>
     T ToComputeType(T input);
+
+    /// <summary>Casts to float32 (for steps that need float32 precision in a half-precision model).</summary>
+    T ToFloat32(T input);
 }

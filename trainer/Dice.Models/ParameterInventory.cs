@@ -47,6 +47,8 @@ public sealed class ParameterInventory : ITensorOps<ParameterInventory.Declared>
 
     public Declared Constant(float[] values, long[] shape) => Declared.Instance;
 
+    public Declared ConstantFloat32(float[] values, long[] shape) => Declared.Instance;
+
     private static Declared NoForward() =>
         throw new InvalidOperationException("a parameter inventory declares parameters only; it cannot run a forward pass");
 
@@ -78,4 +80,5 @@ public sealed class ParameterInventory : ITensorOps<ParameterInventory.Declared>
     public Declared ExpandToBatch(Declared input, Declared like) => NoForward();
     public Declared PoolAtArgmax(Declared hidden, Declared ids) => NoForward();
     public Declared ToComputeType(Declared input) => NoForward();
+    public Declared ToFloat32(Declared input) => NoForward();
 }

@@ -180,6 +180,12 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
         return cpu.to(Device, DType);
     }
 
+    public Tensor ConstantFloat32(float[] values, long[] shape)
+    {
+        using var cpu = tensor(values, shape);
+        return cpu.to(Device);
+    }
+
     // ----- layers ---------------------------------------------------------------------------------------
 
     public Tensor Linear(Tensor input, Tensor weight, Tensor? bias) => F.linear(input, weight, bias);
@@ -316,4 +322,6 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     }
 
     public Tensor ToComputeType(Tensor input) => input.to(DType);
+
+    public Tensor ToFloat32(Tensor input) => input.to(ScalarType.Float32);
 }

@@ -73,6 +73,20 @@ public static class TorchNativeLibrary
             $"Run scripts/setup.sh to install libtorch (apt: libtorch-dev) and build it, or set {PathVariable} to its path.");
     }
 
+    /// <summary>
+    /// Debian's libtorch starts with one intra-op thread; use every core unless OMP_NUM_THREADS says otherwise.
+    /// Called through the export directly: P/Invoke would re-enter this resolver.
+    /// </summary>
+    private static unsafe void UseAllCores(IntPtr library)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_NUM_THREADS")) ||
+            !NativeLibrary.TryGetExport(library, "dt_set_num_threads", out var export))
+        {
+            return;
+        }
+        ((delegate* unmanaged<int, int>)export)(Environment.ProcessorCount);
+    }
+
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (libraryName != NativeMethods.Library)
@@ -84,6 +98,7 @@ public static class TorchNativeLibrary
             if (loaded == IntPtr.Zero)
             {
                 loaded = Load(Candidates());
+                UseAllCores(loaded);
             }
             return loaded;
         }
