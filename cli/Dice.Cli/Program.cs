@@ -14,8 +14,9 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(InfoOptions), typeof(InspectOptions), typeof(ConvertOptionsVerb))
+        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions))
             .MapResult(
+                (GenerateOptions o) => Run(() => GenerateCommand.Run(o, Console.Out)),
                 (InfoOptions o) => Run(() => InfoCommand.Run(o, Console.Out)),
                 (InspectOptions o) => Run(() => InspectCommand.Run(o, Console.Out)),
                 (ConvertOptionsVerb o) => Run(() => ConvertCommand.Run(o, Console.Out)),

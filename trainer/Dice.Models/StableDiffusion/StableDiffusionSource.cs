@@ -101,7 +101,8 @@ public sealed class StableDiffusionSource
         };
     }
 
-    /// <summary>Stable Diffusion 1.5's scheduler configuration (PNDM, scaled-linear betas 0.00085 → 0.012).</summary>
+    /// <summary>Stable Diffusion 1.5's scheduler configuration as published (PNDM, scaled-linear betas 0.00085 → 0.012;
+    /// no timestep_spacing key, so each sampler uses its own default spacing).</summary>
     public const string Sd15SchedulerConfig = """
         {
           "_class_name": "PNDMScheduler",
@@ -110,11 +111,9 @@ public sealed class StableDiffusionSource
           "beta_start": 0.00085,
           "clip_sample": false,
           "num_train_timesteps": 1000,
-          "prediction_type": "epsilon",
           "set_alpha_to_one": false,
           "skip_prk_steps": true,
           "steps_offset": 1,
-          "timestep_spacing": "leading",
           "trained_betas": null
         }
         """;

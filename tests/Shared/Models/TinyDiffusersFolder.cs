@@ -6,9 +6,9 @@ using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
 
-namespace Dice.Cli.Tests;
+namespace Dice.Tests.Shared;
 
-/// <summary>A diffusers weights folder with SD1.5's structure at tiny sizes and seeded random weights.</summary>
+/// <summary>A diffusers weights folder (for test projects that reference the exporter) with SD1.5's structure at tiny sizes and seeded random weights.</summary>
 internal static class TinyDiffusersFolder
 {
     public static ClipTextConfig TextEncoder { get; } = new()
@@ -23,6 +23,22 @@ internal static class TinyDiffusersFolder
 
     public static AutoencoderKLConfig Vae { get; } = AutoencoderKLConfig.Tiny();
 
+    /// <summary>The CLIP ViT-L/14 tokenizer data in the repository (onnx-models/tokenizers/clip-vit-l14).</summary>
+    public static string RepositoryTokenizer
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Dice.sln")))
+                {
+                    return Path.Combine(dir.FullName, "onnx-models", "tokenizers", "clip-vit-l14");
+                }
+            }
+            throw new DirectoryNotFoundException($"no Dice.sln above {AppContext.BaseDirectory}");
+        }
+    }
+
     public static void Create(string root, Func<IEnumerable<WeightTensor>, IEnumerable<WeightTensor>>? editUnetWeights = null)
     {
         Write(root, StableDiffusionSource.TextEncoderFolder, "model.safetensors", TextEncoder.ToJson(),
@@ -33,7 +49,7 @@ internal static class TinyDiffusersFolder
             ParameterInventory.Of(ops => _ = new AutoencoderKL<ParameterInventory.Declared>(ops, Vae)), null);
 
         var tokenizer = Directory.CreateDirectory(Path.Combine(root, StableDiffusionSource.TokenizerFolder)).FullName;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "tokenizers", "clip-vit-l14"), "*.*"))
+        foreach (var file in Directory.EnumerateFiles(RepositoryTokenizer, "*.*"))
         {
             File.Copy(file, Path.Combine(tokenizer, Path.GetFileName(file)));
         }

@@ -1,0 +1,38 @@
+namespace Dice.Runtime.Pipelines;
+
+/// <summary>What to generate. Every field that changes the image is recorded in the image's sidecar.</summary>
+public sealed record GenerationRequest
+{
+    public required IReadOnlyList<string> Prompts { get; init; }
+
+    /// <summary>The unconditional prompt of CFG (and the negative prompt of DICE); empty for none.</summary>
+    public string NegativePrompt { get; init; } = "";
+
+    public GenerationMode Mode { get; init; } = GenerationMode.Cfg;
+
+    /// <summary>CFG's guidance scale w.</summary>
+    public double GuidanceScale { get; init; } = 7.5;
+
+    /// <summary>CFG as two UNet calls of batch N per step instead of one of batch 2N.</summary>
+    public bool CfgSequential { get; init; }
+
+    /// <summary>DICE's sharpening strength.</summary>
+    public double Alpha { get; init; } = 1.0;
+
+    /// <summary>DICE's negative-prompt strength (used with a negative prompt).</summary>
+    public double Beta { get; init; } = 1.0;
+
+    public int Steps { get; init; } = 20;
+
+    /// <summary>dpmpp-2m, euler or ddim.</summary>
+    public string Scheduler { get; init; } = "dpmpp-2m";
+
+    public ulong Seed { get; init; }
+
+    public int ImagesPerPrompt { get; init; } = 1;
+
+    /// <summary>Image size in pixels; null for the model's own (its UNet sample size × the VAE factor).</summary>
+    public int? Height { get; init; }
+
+    public int? Width { get; init; }
+}

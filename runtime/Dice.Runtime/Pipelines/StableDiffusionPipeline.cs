@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dice.Runtime.Images;
+using Dice.Runtime.Models;
+using Dice.Runtime.Schedulers;
+using Dice.Runtime.Tokenization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Dice.Runtime.Pipelines;
+
+/// <summary>
+/// Text-to-image over an ONNX model folder: tokenizer → text encoder → scheduler loop over the UNet → VAE decoder.
+/// Sessions are created once and reused across calls. Under DICE and unguided sampling each step calls the UNet
+/// once; under CFG twice (one call of batch 2N, or two of batch N when sequential).
+/// </summary>
+public sealed class StableDiffusionPipeline : IDisposable
+{
+    private readonly SessionOptions sessionOptions;
+    private readonly ClipTokenizer tokenizer;
+    private readonly SchedulerConfig schedulerConfig;
+    private readonly OnnxTextEncoder textEncoder;
+    private readonly OnnxUnet unet;
+    private readonly OnnxVaeDecoder vaeDecoder;
+    private OnnxTextEncoder? diceEncoder;
+
+    private StableDiffusionPipeline(OnnxModelFolder folder, RuntimeOptions options)
+    {
+        Folder = folder;
+        foreach (var component in new[] { OnnxModelFolder.TextEncoder, OnnxModelFolder.Unet, OnnxModelFolder.VaeDecoder })
+        {
+            if (!folder.Has(component))
+            {
+                throw new InvalidDataException($"model folder {folder.Root} has no {component}/model.onnx");
+            }
+        }
+        if (!folder.HasTokenizer)
+        {
+            throw new InvalidDataException($"model folder {folder.Root} has no tokenizer/vocab.json and tokenizer/merges.txt");
+        }
+        if (!folder.HasScheduler)
+        {
+            throw new InvalidDataException($"model folder {folder.Root} has no scheduler/scheduler_config.json");
+        }
+        tokenizer = ClipTokenizer.Load(Path.Combine(folder.Root, "tokenizer"));
+        schedulerConfig = SchedulerConfig.Load(Path.Combine(folder.Root, "scheduler", "scheduler_config.json"));
+        ScalingFactor = ReadNumber(folder.ConfigPath(OnnxModelFolder.VaeDecoder), "scaling_factor") ?? 0.18215;
+        VaeFactor = 1 << Math.Max(0, (ReadArrayLength(folder.ConfigPath(OnnxModelFolder.VaeDecoder), "block_out_channels") ?? 4) - 1);
+        LatentMultiple = 1 << Math.Max(0, (ReadArrayLength(folder.ConfigPath(OnnxModelFolder.Unet), "block_out_channels") ?? 4) - 1);
+        var sampleSize = (int?)ReadNumber(folder.ConfigPath(OnnxModelFolder.Unet), "sample_size") ?? 64;
+        DefaultHeight = DefaultWidth = sampleSize * VaeFactor;
+
+        sessionOptions = SessionOptionsFactory.Create(options);
+        textEncoder = new OnnxTextEncoder(folder.ModelPath(OnnxModelFolder.TextEncoder), sessionOptions, OnnxModelFolder.TextEncoder);
+        unet = new OnnxUnet(folder.ModelPath(OnnxModelFolder.Unet), sessionOptions);
+        vaeDecoder = new OnnxVaeDecoder(folder.ModelPath(OnnxModelFolder.VaeDecoder), sessionOptions);
+    }
+
+    public OnnxModelFolder Folder { get; }
+
+    /// <summary>The folder has a DICE-fused text encoder.</summary>
+    public bool HasDice => Folder.HasDice;
+
+    public double ScalingFactor { get; }
+
+    /// <summary>Pixels per latent cell (8 for SD).</summary>
+    public int VaeFactor { get; }
+
+    /// <summary>Latent sizes must be multiples of this (the UNet halves them once per level but the last).</summary>
+    public int LatentMultiple { get; }
+
+    public int DefaultHeight { get; }
+
+    public int DefaultWidth { get; }
+
+    public static StableDiffusionPipeline Load(string modelFolder, RuntimeOptions? options = null) =>
+        new(OnnxModelFolder.Open(modelFolder), options ?? new RuntimeOptions());
+
+    public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (height, width) = Validate(request);
+        var latentHeight = height / VaeFactor;
+        var latentWidth = width / VaeFactor;
+        unet.CheckLatentSize(latentHeight, latentWidth, VaeFactor);
+        var channels = unet.Channels ?? 4;
+        var n = request.Prompts.Count * request.ImagesPerPrompt;
+        var latentCount = channels * latentHeight * latentWidth;
+
+        var scheduler = SchedulerFactory.Create(request.Scheduler, schedulerConfig);
+        scheduler.SetTimesteps(request.Steps);
+        unet.ResetCount();
+
+        var clock = Stopwatch.StartNew();
+        var cond = request.Prompts.SelectMany(p => Enumerable.Repeat(p, request.ImagesPerPrompt)).Select(tokenizer.Tokenize).ToList();
+        var uncond = Enumerable.Repeat(tokenizer.Tokenize(request.NegativePrompt), n).ToList();
+        float[] context;
+        int hiddenWidth;
+        switch (request.Mode)
+        {
+            case GenerationMode.Cfg:
+                (context, hiddenWidth) = textEncoder.Encode([.. uncond, .. cond]);
+                break;
+            case GenerationMode.Dice:
+                var dice = diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice), sessionOptions,
+                    OnnxModelFolder.TextEncoderDice);
+                var negative = request.NegativePrompt.Length > 0 ? uncond : null;
+                (context, hiddenWidth) = dice.Encode(cond, request.Alpha, negative, request.Beta);
+                break;
+            default:
+                (context, hiddenWidth) = textEncoder.Encode(cond);
+                break;
+        }
+        var textEncoding = clock.Elapsed;
+
+        clock.Restart();
+        var latents = new float[n * latentCount];
+        new GaussianNoise(request.Seed).Fill(latents);
+        var sigma = scheduler.InitNoiseSigma;
+        for (var i = 0; i < latents.Length; i++)
+        {
+            latents[i] *= (float)sigma;
+        }
+        var sequence = tokenizer.MaxLength;
+        Denoise(request, scheduler, latents, context, n, channels, latentHeight, latentWidth, sequence, hiddenWidth, progress, cancellationToken);
+        var denoising = clock.Elapsed;
+
+        clock.Restart();
+        var scaled = new float[latents.Length];
+        for (var i = 0; i < latents.Length; i++)
+        {
+            scaled[i] = (float)(latents[i] / ScalingFactor);
+        }
+        var (pixels, imageHeight, imageWidth) = vaeDecoder.Decode(scaled, n, channels, latentHeight, latentWidth);
+        var perImage = 3 * imageHeight * imageWidth;
+        var images = new List<RgbImage>(n);
+        for (var b = 0; b < n; b++)
+        {
+            var chw = pixels.AsSpan(b * perImage, perImage);
+            for (var i = 0; i < chw.Length; i++)
+            {
+                chw[i] = chw[i] / 2 + 0.5f;
+            }
+            images.Add(RgbImage.FromChw(chw, imageWidth, imageHeight));
+        }
+        return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed);
+    }
+
+    private void Denoise(GenerationRequest request, INoiseScheduler scheduler, float[] latents, float[] context, int n, int channels,
+        int latentHeight, int latentWidth, int sequence, int hiddenWidth, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var latentCount = latents.Length;
+        var modelInput = new float[latentCount];
+        var prediction = new float[latentCount];
+        var steps = scheduler.StepCount;
+        var cfg = request.Mode == GenerationMode.Cfg;
+        var contextCount = n * sequence * hiddenWidth;
+
+        // Batched CFG runs [uncond; cond] as one batch of 2N; sequential CFG two bindings of N.
+        using var first = unet.Bind(cfg && !request.CfgSequential ? 2 * n : n, channels, latentHeight, latentWidth, sequence, hiddenWidth);
+        using var second = cfg && request.CfgSequential ? unet.Bind(n, channels, latentHeight, latentWidth, sequence, hiddenWidth) : null;
+        if (second is null)
+        {
+            first.Context.Write(context);
+        }
+        else
+        {
+            first.Context.Write(context.AsSpan(0, contextCount));
+            second.Context.Write(context.AsSpan(contextCount, contextCount));
+        }
+        var guided = cfg ? new float[2 * latentCount] : null;
+
+        for (var step = 0; step < steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            latents.CopyTo(modelInput, 0);
+            scheduler.ScaleModelInput(modelInput, step);
+            var t = scheduler.Timesteps[step];
+            if (!cfg)
+            {
+                Call(first, modelInput, t);
+                first.Output.Read(prediction);
+            }
+            else
+            {
+                if (second is null)
+                {
+                    first.Sample.Write(modelInput, 0);
+                    first.Sample.Write(modelInput, latentCount);
+                    first.SetTimestep(t);
+                    first.Run();
+                    first.Output.Read(guided);
+                }
+                else
+                {
+                    Call(first, modelInput, t);
+                    first.Output.Read(guided.AsSpan(0, latentCount));
+                    Call(second, modelInput, t);
+                    second.Output.Read(guided.AsSpan(latentCount, latentCount));
+                }
+                var w = (float)request.GuidanceScale;
+                for (var i = 0; i < latentCount; i++)
+                {
+                    var unconditional = guided![i];
+                    prediction[i] = unconditional + w * (guided[latentCount + i] - unconditional);
+                }
+            }
+            scheduler.Step(prediction, step, latents);
+            progress?.Report(new StepProgress(step + 1, steps));
+        }
+    }
+
+    private static void Call(UnetBinding binding, float[] sample, float t)
+    {
+        binding.Sample.Write(sample);
+        binding.SetTimestep(t);
+        binding.Run();
+    }
+
+    private (int Height, int Width) Validate(GenerationRequest request)
+    {
+        if (request.Prompts is null || request.Prompts.Count == 0)
+        {
+            throw new ArgumentException("no prompt given: pass at least one prompt");
+        }
+        if (request.Prompts.Any(p => p is null))
+        {
+            throw new ArgumentException("a prompt is null");
+        }
+        if (request.Steps <= 0)
+        {
+            throw new ArgumentException($"steps must be positive, not {request.Steps}");
+        }
+        if (request.ImagesPerPrompt <= 0)
+        {
+            throw new ArgumentException($"images per prompt must be positive, not {request.ImagesPerPrompt}");
+        }
+        if (!double.IsFinite(request.GuidanceScale) || !double.IsFinite(request.Alpha) || !double.IsFinite(request.Beta))
+        {
+            throw new ArgumentException("guidance, alpha and beta must be finite numbers");
+        }
+        if (request.Mode == GenerationMode.Dice && !HasDice)
+        {
+            throw new ArgumentException(
+                $"model folder {Folder.Root} has no {OnnxModelFolder.TextEncoderDice}/model.onnx: train a sharpener with `dice train` and " +
+                "fuse it with `dice export`, or use --mode cfg");
+        }
+        var height = request.Height ?? DefaultHeight;
+        var width = request.Width ?? DefaultWidth;
+        var multiple = VaeFactor * LatentMultiple;
+        if (height <= 0 || width <= 0 || height % multiple != 0 || width % multiple != 0)
+        {
+            throw new ArgumentException($"image size {width}×{height} is not a positive multiple of {multiple} pixels, which this model needs");
+        }
+        return (height, width);
+    }
+
+    private static double? ReadNumber(string configPath, string key)
+    {
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+    }
+
+    private static int? ReadArrayLength(string configPath, string key)
+    {
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : null;
+    }
+
+    public void Dispose()
+    {
+        textEncoder.Dispose();
+        diceEncoder?.Dispose();
+        unet.Dispose();
+        vaeDecoder.Dispose();
+        sessionOptions.Dispose();
+    }
+}
