@@ -147,4 +147,15 @@ public class GenerateCommandTests(TinyOnnxModel model)
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("dice: 1 image(s)", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Cuda_without_its_libraries_names_what_to_install()
+    {
+        using var dir = new TempDirectory();
+        var r = DiceProcess.Run(["generate", "a cat", "--model", model.Plain, "--ep", "cuda", "--out", dir.File("out.png")]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("scripts/install-cuda-provider.sh", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Empty(dir.FileNames());
+    }
 }

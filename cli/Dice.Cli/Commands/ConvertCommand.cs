@@ -5,7 +5,6 @@ using Dice.Exporter;
 using Dice.Models.StableDiffusion;
 using Dice.Models.Weights;
 using Dice.Safetensors;
-using Spectre.Console;
 
 namespace Dice.Cli.Commands;
 
@@ -111,27 +110,17 @@ public static class ConvertCommand
 
     private static IReadOnlyList<OnnxExportResult> RunWithProgress(StableDiffusionSource source, string output, ConvertOptions convert)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         IReadOnlyList<OnnxExportResult> results = [];
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
+        ProgressConsole.Run("converting", task =>
+        {
+            results = StableDiffusionConverter.Convert(source, output, convert, new InlineProgress<ConvertProgress>(p =>
             {
-                var task = context.AddTask("converting", maxValue: 1);
-                results = StableDiffusionConverter.Convert(source, output, convert, new InlineProgress(p =>
-                {
-                    task.Description = p.Component;
-                    task.MaxValue = p.ParametersTotal;
-                    task.Value = p.ParametersDone;
-                }));
-                task.Value = task.MaxValue;
-            });
+                task.Description = p.Component;
+                task.MaxValue = p.ParametersTotal;
+                task.Value = p.ParametersDone;
+            }));
+            task.Value = task.MaxValue;
+        });
         return results;
-    }
-
-    private sealed class InlineProgress(Action<ConvertProgress> report) : IProgress<ConvertProgress>
-    {
-        public void Report(ConvertProgress value) => report(value);
     }
 }

@@ -4,7 +4,6 @@ using CommandLine;
 using Dice.Runtime;
 using Dice.Runtime.Images;
 using Dice.Runtime.Pipelines;
-using Spectre.Console;
 
 namespace Dice.Cli.Commands;
 
@@ -161,16 +160,12 @@ public static class GenerateCommand
 
     private static GenerationResult RunWithProgress(StableDiffusionPipeline pipeline, GenerationRequest request)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         GenerationResult? result = null;
-        console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask("sampling", maxValue: request.Steps);
-                result = pipeline.Generate(request, new InlineProgress(p => task.Value = p.Step));
-            });
+        ProgressConsole.Run("sampling", task =>
+        {
+            task.MaxValue = request.Steps;
+            result = pipeline.Generate(request, new InlineProgress<StepProgress>(p => task.Value = p.Step));
+        });
         return result!;
     }
 
@@ -218,10 +213,5 @@ public static class GenerateCommand
         {
             File.Delete(temp);
         }
-    }
-
-    private sealed class InlineProgress(Action<StepProgress> report) : IProgress<StepProgress>
-    {
-        public void Report(StepProgress value) => report(value);
     }
 }

@@ -1,0 +1,28 @@
+using Spectre.Console;
+
+namespace Dice.Cli;
+
+/// <summary>Progress bars on stderr (stdout stays clean for results); plain text when stderr is not a terminal.</summary>
+internal static class ProgressConsole
+{
+    public static void Run(string description, Action<ProgressTask> work)
+    {
+        var redirected = Console.IsErrorRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        console.Progress()
+            .AutoClear(!redirected)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context => work(context.AddTask(description, maxValue: 1)));
+    }
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to a synchronisation context).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
