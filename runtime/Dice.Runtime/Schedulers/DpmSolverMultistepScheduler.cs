@@ -171,19 +171,10 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
                 throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
         }
 
-        var sigmaTable = new double[train];
-        for (int t = 0; t < train; t++)
-        {
-            sigmaTable[t] = schedule.Sigma(t);
-        }
-        timesteps = new float[values.Length];
-        sigmas = new double[values.Length + 1];
-        for (int i = 0; i < values.Length; i++)
-        {
-            timesteps[i] = (float)values[i];
-            sigmas[i] = TimestepGrid.Interp(values[i], sigmaTable);
-        }
-        sigmas[^1] = FinalSigmasType == FinalSigmasType.SigmaMin ? sigmaTable[0] : 0.0;
+        // diffusers interpolates σ at the float64 timesteps, then hands the UNet float32 ones; at whole-number
+        // timesteps the two agree.
+        timesteps = values.Select(v => (float)v).ToArray();
+        sigmas = schedule.SigmasAt(timesteps, FinalSigmasType);
         Reset();
     }
 

@@ -130,20 +130,9 @@ public sealed class EulerDiscreteScheduler : INoiseScheduler
                 throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
         }
 
-        var sigmaTable = new double[train];
-        for (int t = 0; t < train; t++)
-        {
-            sigmaTable[t] = schedule.Sigma(t);
-        }
-        timesteps = new float[values.Length];
-        sigmas = new double[values.Length + 1];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // diffusers rounds the timesteps to float32 before interpolating σ at them.
-            timesteps[i] = (float)values[i];
-            sigmas[i] = TimestepGrid.Interp(timesteps[i], sigmaTable);
-        }
-        sigmas[^1] = FinalSigmasType == FinalSigmasType.SigmaMin ? sigmaTable[0] : 0.0;
+        // diffusers rounds the timesteps to float32 before interpolating σ at them.
+        timesteps = values.Select(v => (float)v).ToArray();
+        sigmas = schedule.SigmasAt(timesteps, FinalSigmasType);
         Reset();
     }
 

@@ -84,6 +84,26 @@ internal sealed class TrainingNoiseSchedule
     /// <summary>The noise level of training timestep t in the variance-exploding form σ_t = sqrt((1 − ᾱ_t) / ᾱ_t).</summary>
     public double Sigma(int t) => Math.Sqrt((1.0 - AlphasCumprod[t]) / AlphasCumprod[t]);
 
+    /// <summary>
+    /// σ at each (possibly fractional) timestep, interpolated linearly in the training σ table, plus the final σ
+    /// after the last step (0, or the smallest training σ).
+    /// </summary>
+    public double[] SigmasAt(ReadOnlySpan<float> timesteps, FinalSigmasType final)
+    {
+        var table = new double[NumTrainTimesteps];
+        for (int t = 0; t < table.Length; t++)
+        {
+            table[t] = Sigma(t);
+        }
+        var sigmas = new double[timesteps.Length + 1];
+        for (int i = 0; i < timesteps.Length; i++)
+        {
+            sigmas[i] = TimestepGrid.Interp(timesteps[i], table);
+        }
+        sigmas[^1] = final == FinalSigmasType.SigmaMin ? table[0] : 0.0;
+        return sigmas;
+    }
+
     /// <summary>Throws <see cref="NotSupportedException"/> when a key asks for a diffusers feature Dice does not implement.</summary>
     public void Unsupported(bool? value, string key, string shown)
     {
