@@ -50,10 +50,18 @@ internal sealed class OnnxUnet : IDisposable
     public UnetBinding Bind(int batch, int channels, int height, int width, int sequence, int hiddenWidth) =>
         new(session, this, output,
             BoundTensor.Create(sample.ElementDataType, batch, channels, height, width),
-            BoundTensor.Create(timestep.ElementDataType, timestep.Dimensions.Length == 0 ? [] : [batch]),
+            BoundTensor.Create(timestep.ElementDataType, TimestepShape(batch)),
             BoundTensor.Create(context.ElementDataType, batch, sequence, hiddenWidth),
             BoundTensor.Create(session.OutputMetadata[output].ElementDataType, batch, channels, height, width),
             batch);
+
+    /// <summary>Rank 0 (a scalar), a fixed [1], or one per sample, as the graph declares.</summary>
+    private long[] TimestepShape(int batch) => timestep.Dimensions.Length switch
+    {
+        0 => [],
+        _ when SessionInputs.StaticDim(timestep, 0) == 1 => [1],
+        _ => [batch],
+    };
 
     internal void Count(int batch) => batchSizes.Add(batch);
 
