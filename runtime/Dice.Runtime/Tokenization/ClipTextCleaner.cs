@@ -26,7 +26,7 @@ namespace Dice.Runtime.Tokenization;
 /// final sigma (ς), with "cased" and "case-ignorable" approximated from the general category.</item>
 /// </list>
 /// </remarks>
-internal static partial class ClipTextCleaner
+public static partial class ClipTextCleaner
 {
     public static string Clean(string text)
     {

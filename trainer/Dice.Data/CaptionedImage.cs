@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Dice.Data;
+
+/// <summary>An image file and one caption of it.</summary>
+/// <param name="ImagePath">Full path of the image file.</param>
+/// <param name="Caption">The caption text.</param>
+public sealed record CaptionedImage(string ImagePath, string Caption);
+
+/// <summary>
+/// Captioned images a trainer can consume, whatever format they came from (a Hugging Face imagefolder, COCO
+/// captions). An image with several captions appears once per caption.
+/// </summary>
+public interface ICaptionedImageSource
+{
+    /// <summary>Where the data came from (a folder or file), for messages.</summary>
+    string Source { get; }
+
+    IReadOnlyList<CaptionedImage> Items { get; }
+}
+
+/// <summary>
+/// A dataset file that cannot be read: the message names the file, the line when known, and what is wrong, e.g.
+/// "/data/metadata.jsonl, line 3: invalid JSON (...)".
+/// </summary>
+public sealed class DatasetFormatException : IOException
+{
+    public DatasetFormatException(string filePath, int? lineNumber, string problem, Exception? innerException = null)
+        : base(Format(filePath, lineNumber, problem), innerException)
+    {
+        FilePath = filePath;
+        LineNumber = lineNumber;
+        Problem = problem;
+    }
+
+    public DatasetFormatException()
+        : this("", null, "invalid dataset")
+    {
+    }
+
+    public DatasetFormatException(string message)
+        : this("", null, message)
+    {
+    }
+
+    public DatasetFormatException(string message, Exception innerException)
+        : this("", null, message, innerException)
+    {
+    }
+
+    /// <summary>The file at fault (empty if unknown).</summary>
+    public string FilePath { get; }
+
+    /// <summary>1-based line number in <see cref="FilePath"/>, when the problem is on one line.</summary>
+    public int? LineNumber { get; }
+
+    /// <summary>What is wrong, without the file and line.</summary>
+    public string Problem { get; }
+
+    private static string Format(string filePath, int? lineNumber, string problem)
+    {
+        string where = lineNumber is { } line
+            ? string.Create(CultureInfo.InvariantCulture, $"{filePath}, line {line}")
+            : filePath;
+        return where.Length == 0 ? problem : $"{where}: {problem}";
+    }
+}
