@@ -117,6 +117,17 @@ public class PipelineTests(TinyOnnxModel model)
         Assert.True(image.Pixels.ToArray().Distinct().Count() > 1, "the image should not be flat");
     }
 
+    [Fact]
+    public void Dice_options_the_fused_encoder_cannot_take_are_refused()
+    {
+        // The stand-in text_encoder_dice is a plain encoder: it has neither an alpha nor a negative-prompt input.
+        using var pipeline = StableDiffusionPipeline.Load(model.WithDice);
+        var alpha = Assert.Throws<ArgumentException>(() => pipeline.Generate(Request(GenerationMode.Dice, steps: 1) with { Alpha = 1.5 }));
+        Assert.Contains("no alpha input", alpha.Message, StringComparison.Ordinal);
+        var negative = Assert.Throws<ArgumentException>(() => pipeline.Generate(Request(GenerationMode.Dice, steps: 1) with { NegativePrompt = "blurry" }));
+        Assert.Contains("no negative_input_ids input", negative.Message, StringComparison.Ordinal);
+    }
+
     private sealed class InlineProgress(Action<StepProgress> report) : IProgress<StepProgress>
     {
         public void Report(StepProgress value) => report(value);

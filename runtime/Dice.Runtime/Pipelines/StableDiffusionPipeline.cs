@@ -104,6 +104,18 @@ public sealed class StableDiffusionPipeline : IDisposable
             case GenerationMode.Dice:
                 var dice = diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice), sessionOptions,
                     OnnxModelFolder.TextEncoderDice);
+                if (request.NegativePrompt.Length > 0 && !dice.AcceptsNegativePrompt)
+                {
+                    throw new ArgumentException(
+                        $"this {OnnxModelFolder.TextEncoderDice} takes no negative prompt (no {OnnxTextEncoder.NegativeIdsInput} input): " +
+                        "re-export it with `dice export`, or drop --negative-prompt");
+                }
+                if (request.Alpha != 1.0 && !dice.AcceptsAlpha)
+                {
+                    throw new ArgumentException(
+                        $"this {OnnxModelFolder.TextEncoderDice} has a fixed strength (no {OnnxTextEncoder.AlphaInput} input): " +
+                        "re-export it with `dice export`, or drop --alpha");
+                }
                 var negative = request.NegativePrompt.Length > 0 ? uncond : null;
                 (context, hiddenWidth) = dice.Encode(cond, request.Alpha, negative, request.Beta);
                 break;
