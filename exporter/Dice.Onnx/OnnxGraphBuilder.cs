@@ -41,6 +41,19 @@ public sealed class OnnxGraphBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds an optional graph input: a caller may feed it, and otherwise <paramref name="defaultValue"/> (an
+    /// initializer of the same name, as ONNX allows from IR 4) is used.
+    /// </summary>
+    public OnnxGraphBuilder AddOptionalInput(TensorProto defaultValue, params TensorDimension[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(defaultValue);
+        Define(defaultValue.Name);
+        _graph.Input.Add(CreateValueInfo(defaultValue.Name, (TensorProto.Types.DataType)defaultValue.DataType, shape));
+        _graph.Initializer.Add(defaultValue);
+        return this;
+    }
+
     /// <summary>Adds a graph output; the value must be defined (by an input, initializer or node) by <see cref="ToModel"/>.</summary>
     public OnnxGraphBuilder AddOutput(string name, TensorProto.Types.DataType elementType, params TensorDimension[] shape)
     {

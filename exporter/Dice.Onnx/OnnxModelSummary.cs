@@ -2,10 +2,11 @@ using Onnx;
 
 namespace Dice.Onnx;
 
-/// <summary>One graph input or output: name, element type and dims (numbers or symbolic names).</summary>
-public sealed record OnnxValueInfo(string Name, string ElementType, IReadOnlyList<string> Dims)
+/// <summary>One graph input or output: name, element type and dims (numbers or symbolic names). An optional input
+/// has a default value (an initializer of the same name).</summary>
+public sealed record OnnxValueInfo(string Name, string ElementType, IReadOnlyList<string> Dims, bool Optional = false)
 {
-    public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Dims)}]";
+    public override string ToString() => $"{Name}: {ElementType}[{string.Join(", ", Dims)}]{(Optional ? " (optional)" : "")}";
 }
 
 /// <summary>
@@ -52,7 +53,9 @@ public sealed record OnnxModelSummary(
             model.IrVersion,
             model.OpsetImport.ToDictionary(o => o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o => o.Version),
             string.Join(' ', new[] { model.ProducerName, model.ProducerVersion }.Where(s => s.Length > 0)),
-            graph.Input.Where(i => !initializerNames.Contains(i.Name)).Select(Describe).ToList(),
+            // Before IR 4 every initializer was also listed as an input; from IR 4 on, one that is listed is a default.
+            graph.Input.Where(i => model.IrVersion >= 4 || !initializerNames.Contains(i.Name))
+                .Select(i => Describe(i) with { Optional = initializerNames.Contains(i.Name) }).ToList(),
             graph.Output.Select(Describe).ToList(),
             parameters,
             graph.Initializer.Count,

@@ -19,4 +19,8 @@ public sealed record RuntimeOptions
     public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     public bool EnableCpuMemoryArena { get; init; } = true;
+
+    /// <summary>ONNX Runtime's own log output on stderr; errors only by default (its warnings are advice to model
+    /// authors, e.g. about optional inputs, not to the people running them).</summary>
+    public OrtLoggingLevel LogLevel { get; init; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
 }

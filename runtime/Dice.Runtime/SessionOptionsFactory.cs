@@ -33,6 +33,7 @@ public static class SessionOptionsFactory
                 : ExecutionMode.ORT_SEQUENTIAL;
             sessionOptions.GraphOptimizationLevel = options.GraphOptimizationLevel;
             sessionOptions.EnableCpuMemArena = options.EnableCpuMemoryArena;
+            sessionOptions.LogSeverityLevel = options.LogLevel;
 
             switch (options.ExecutionProvider)
             {

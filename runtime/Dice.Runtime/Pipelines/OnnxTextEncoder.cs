@@ -28,9 +28,15 @@ internal sealed class OnnxTextEncoder : IDisposable
 
     public string Component { get; }
 
-    public bool AcceptsAlpha => session.InputMetadata.ContainsKey(AlphaInput);
+    public bool AcceptsAlpha => Optional(AlphaInput) is not null;
 
-    public bool AcceptsNegativePrompt => session.InputMetadata.ContainsKey(NegativeIdsInput);
+    public bool AcceptsNegativePrompt => Optional(NegativeIdsInput) is not null;
+
+    /// <summary>An input with a default value: ONNX Runtime lists those as overridable initializers.</summary>
+    private NodeMetadata? Optional(string name) =>
+        session.InputMetadata.TryGetValue(name, out var m) ? m
+        : session.OverridableInitializerMetadata.TryGetValue(name, out var o) ? o
+        : null;
 
     /// <summary>Encodes N sequences of equal length; returns the hidden states and the width d.</summary>
     public (float[] Hidden, int Width) Encode(IReadOnlyList<int[]> tokens, double? alpha = null, IReadOnlyList<int[]>? negative = null,
@@ -50,9 +56,9 @@ internal sealed class OnnxTextEncoder : IDisposable
             }
             if (negative is not null && AcceptsNegativePrompt)
             {
-                var metadata = session.InputMetadata[NegativeIdsInput];
+                var metadata = Optional(NegativeIdsInput)!;
                 inputs.Add((NegativeIdsInput, Ids(metadata, negative.SelectMany(t => t.Select(i => (long)i)).ToArray(), negative.Count, length)));
-                if (beta is { } b && session.InputMetadata.ContainsKey(BetaInput))
+                if (beta is { } b && Optional(BetaInput) is not null)
                 {
                     inputs.Add((BetaInput, Scalar(BetaInput, b)));
                 }
@@ -95,7 +101,7 @@ internal sealed class OnnxTextEncoder : IDisposable
 
     private BoundTensor Scalar(string name, double value)
     {
-        var metadata = session.InputMetadata[name];
+        var metadata = Optional(name)!;
         var tensor = BoundTensor.Create(metadata.ElementDataType, metadata.Dimensions.Length == 0 ? [] : [1]);
         tensor.Write([(float)value]);
         return tensor;

@@ -14,6 +14,7 @@ public sealed class TinyOnnxModel : IDisposable
     public TinyOnnxModel()
     {
         var weights = Path.Combine(directory.Path, "weights");
+        Weights = weights;
         TinyDiffusersFolder.Create(weights);
         Plain = Path.Combine(directory.Path, "tiny");
         StableDiffusionConverter.Convert(StableDiffusionSource.FromDiffusersFolder(weights), Plain, new ConvertOptions());
@@ -21,6 +22,9 @@ public sealed class TinyOnnxModel : IDisposable
         CopyDirectory(Plain, WithDice);
         CopyDirectory(Path.Combine(Plain, "text_encoder"), Path.Combine(WithDice, "text_encoder_dice"));
     }
+
+    /// <summary>The diffusers weights folder the ONNX folders were converted from.</summary>
+    public string Weights { get; }
 
     /// <summary>text_encoder, unet, vae_decoder, vae_encoder, tokenizer, scheduler.</summary>
     public string Plain { get; }
