@@ -1,0 +1,93 @@
+using Dice.Models.Vae;
+using Dice.Torch;
+using Dice.Trainer.Training;
+using static Dice.Torch.torch;
+
+namespace Dice.Trainer.Teacher;
+
+/// <summary>A trained AutoencoderKL used, without gradients, to turn images into the UNet's latents.</summary>
+public sealed class FrozenVae : IDisposable
+{
+    private readonly TorchOps ops;
+    private readonly bool ownsOps;
+
+    /// <summary>Wraps a VAE already in memory (e.g. <see cref="VaeTrainer.Model"/>); the caller keeps ownership of <paramref name="ops"/>.</summary>
+    public FrozenVae(AutoencoderKL<Tensor> model, TorchOps ops) : this(model, ops, ownsOps: false)
+    {
+    }
+
+    private FrozenVae(AutoencoderKL<Tensor> model, TorchOps ops, bool ownsOps)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ops);
+        Model = model;
+        this.ops = ops;
+        this.ownsOps = ownsOps;
+    }
+
+    public AutoencoderKL<Tensor> Model { get; }
+
+    public AutoencoderKLConfig Config => Model.Config;
+
+    public torch.Device Device => ops.Device;
+
+    /// <summary>
+    /// Loads VAE weights saved by <see cref="TorchOps.Save"/> (a VAE checkpoint's model file, or the exported
+    /// vae/diffusion_pytorch_model.safetensors); its parameters are frozen.
+    /// </summary>
+    public static FrozenVae Load(AutoencoderKLConfig config, string weightsPath, torch.Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var ops = new TorchOps(device);
+        try
+        {
+            var model = new AutoencoderKL<Tensor>(ops, config);
+            var weights = TensorFile.Load(weightsPath);
+            try
+            {
+                ops.LoadStateDict(weights);
+            }
+            finally
+            {
+                foreach (var t in weights.Values)
+                {
+                    t.Dispose();
+                }
+            }
+            ops.RequiresGrad(false);
+            return new FrozenVae(model, ops, ownsOps: true);
+        }
+        catch
+        {
+            ops.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The posterior means of <paramref name="images"/> [B, 3, H, W] in [−1, 1], unscaled, detached.</summary>
+    public Tensor EncodeMean(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var x = images.device == Device ? images : images.to(Device);
+        var moments = Model.Encode(x);
+        return moments.chunk(2, 1)[0].contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The UNet's latents of <paramref name="images"/>: posterior mean × <paramref name="scalingFactor"/> (default: the config's).</summary>
+    public Tensor EncodeLatents(Tensor images, double? scalingFactor = null)
+    {
+        using var mean = EncodeMean(images);
+        using var noGrad = no_grad();
+        return mean * (scalingFactor ?? Config.ScalingFactor);
+    }
+
+    public void Dispose()
+    {
+        if (ownsOps)
+        {
+            ops.Dispose();
+        }
+    }
+}
