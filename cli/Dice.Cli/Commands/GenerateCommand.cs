@@ -52,6 +52,10 @@ public sealed class GenerateOptions
     [Option("ep", Default = "cpu", HelpText = "Execution provider: cpu or cuda.")]
     public string ExecutionProvider { get; set; } = "cpu";
 
+    [Option("compare", HelpText = "Run unguided, CFG and DICE with the same seed and write one captioned grid (columns unguided | CFG | DICE, "
+        + "one row per image) with each mode's UNet calls and wall time; needs text_encoder_dice.")]
+    public bool Compare { get; set; }
+
     [Option('o', "out", Default = "dice.png", HelpText = "Output PNG; several images get -0, -1, … suffixes. A .json sidecar records the settings.")]
     public string Output { get; set; } = "dice.png";
 }
@@ -83,6 +87,10 @@ public static class GenerateCommand
         {
             throw new DiceUsageException($"--out {options.Output} must name a .png file");
         }
+        if (options.Compare && options.Mode is not null)
+        {
+            throw new DiceUsageException("--compare runs every mode: drop --mode");
+        }
         var provider = options.ExecutionProvider.ToLowerInvariant() switch
         {
             "cpu" => ExecutionProvider.Cpu,
@@ -109,6 +117,10 @@ public static class GenerateCommand
         }
         using (pipeline)
         {
+            if (options.Compare)
+            {
+                return Compare(pipeline, options, prompts, output);
+            }
             var mode = ParseMode(options.Mode, pipeline.HasDice);
             var request = new GenerationRequest
             {
@@ -148,6 +160,105 @@ public static class GenerateCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static GenerationRequest CompareRequest(GenerateOptions options, IReadOnlyList<string> prompts) => new()
+    {
+        Prompts = prompts,
+        NegativePrompt = options.NegativePrompt,
+        GuidanceScale = options.Guidance,
+        CfgSequential = options.CfgSequential,
+        Alpha = options.Alpha,
+        Steps = options.Steps,
+        Scheduler = options.Scheduler,
+        Seed = options.Seed,
+        ImagesPerPrompt = options.Batch,
+        Height = options.Height,
+        Width = options.Width,
+    };
+
+    /// <summary>
+    /// `dice generate --compare`: one grid of unguided | CFG | DICE from the same seed, its sidecar, and one line per
+    /// mode. Sessions are warmed with a one-step run of each mode first, so the times are those of warm sessions.
+    /// "UNet calls" are session runs; "evaluations" are calls × batch (batched CFG: as many calls as DICE, each of
+    /// batch 2N), so DICE/CFG is 0.5 in evaluations whether CFG is batched or sequential.
+    /// </summary>
+    private static int Compare(StableDiffusionPipeline pipeline, GenerateOptions options, IReadOnlyList<string> prompts, TextWriter output)
+    {
+        if (!pipeline.HasDice)
+        {
+            throw new DiceUsageException(
+                $"--compare needs a DICE encoder, and model folder {pipeline.Folder.Root} has no text_encoder_dice: " +
+                "fuse a trained sharpener into it with `dice export`");
+        }
+        var request = CompareRequest(options, prompts);
+        ModeComparison comparison = null!;
+        try
+        {
+            ProgressConsole.Run("comparing", task =>
+            {
+                task.MaxValue = ModeComparison.Modes.Count * request.Steps;
+                comparison = ModeComparison.Run(pipeline, request,
+                    progress: new InlineProgress<ModeProgress>(p => task.Value = (p.Index * p.Steps) + p.Step));
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new DiceUsageException(e.Message, e);
+        }
+        PngFile.Write(options.Output, comparison.Grid);
+        var sidecar = Path.ChangeExtension(options.Output, ".json");
+        WriteAtomically(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison), Indented));
+        output.WriteLine(options.Output);
+        foreach (var run in comparison.Runs)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{run.Name}: {run.UnetCalls} UNet calls × batch {run.UnetBatch} ({run.UnetEvaluations} evaluations), " +
+                $"{run.WallTime.TotalSeconds:F2} s (denoising {run.Result.Denoising.TotalSeconds:F2} s)"));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dice/cfg: {comparison.UnetCallRatio:F2}× UNet calls, {comparison.UnetEvaluationRatio:F2}× UNet evaluations, " +
+            $"{comparison.DenoisingTimeRatio:F2}× denoising time"));
+        return ExitCodes.Ok;
+    }
+
+    private static Dictionary<string, object?> CompareSettings(StableDiffusionPipeline pipeline, GenerationRequest request,
+        ModeComparison comparison) => new()
+    {
+        ["model"] = pipeline.Folder.Root,
+        ["compare"] = true,
+        ["prompts"] = request.Prompts,
+        ["negative_prompt"] = request.NegativePrompt,
+        ["seed"] = request.Seed,
+        ["images_per_prompt"] = request.ImagesPerPrompt,
+        ["steps"] = request.Steps,
+        ["scheduler"] = request.Scheduler,
+        ["height"] = comparison.Unguided.Result.Images[0].Height,
+        ["width"] = comparison.Unguided.Result.Images[0].Width,
+        ["columns"] = comparison.Runs.Select(r => r.Name).ToList(),
+        ["warm_sessions"] = true,
+        ["modes"] = comparison.Runs.Select(r => new Dictionary<string, object?>
+        {
+            ["mode"] = r.Name,
+            ["guidance"] = r.Mode == GenerationMode.Cfg ? r.Request.GuidanceScale : null,
+            ["cfg_sequential"] = r.Mode == GenerationMode.Cfg ? r.Request.CfgSequential : null,
+            ["alpha"] = r.Mode == GenerationMode.Dice ? r.Request.Alpha : null,
+            ["unet_calls"] = r.UnetCalls,
+            ["unet_batch"] = r.UnetBatch,
+            ["unet_evaluations"] = r.UnetEvaluations,
+            ["text_encoding_s"] = r.Result.TextEncoding.TotalSeconds,
+            ["denoising_s"] = r.Result.Denoising.TotalSeconds,
+            ["decoding_s"] = r.Result.Decoding.TotalSeconds,
+            ["total_s"] = r.WallTime.TotalSeconds,
+            ["caption"] = r.Caption,
+        }).ToList(),
+        ["dice_over_cfg"] = new Dictionary<string, double>
+        {
+            ["unet_calls"] = comparison.UnetCallRatio,
+            ["unet_evaluations"] = comparison.UnetEvaluationRatio,
+            ["denoising_time"] = comparison.DenoisingTimeRatio,
+        },
+        ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
+    };
 
     private static GenerationMode ParseMode(string? mode, bool hasDice) => mode?.ToLowerInvariant() switch
     {

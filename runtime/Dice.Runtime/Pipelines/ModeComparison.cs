@@ -1,0 +1,154 @@
+using System.Globalization;
+using Dice.Runtime.Images;
+using Dice.Runtime.Models;
+
+namespace Dice.Runtime.Pipelines;
+
+/// <summary>One column of a <see cref="ModeComparison"/>: the request run in one mode and what it produced and cost.</summary>
+public sealed record ModeRun(GenerationRequest Request, GenerationResult Result)
+{
+    public GenerationMode Mode => Request.Mode;
+
+    /// <summary>UNet calls (sessions runs) over the whole run: one per step, or two per step for sequential CFG.</summary>
+    public int UnetCalls => Result.UnetCalls;
+
+    /// <summary>
+    /// UNet evaluations: samples pushed through the UNet over the run, the sum of every call's batch. This is the
+    /// quantity DICE halves: batched CFG makes as many calls as DICE, each of twice the batch.
+    /// </summary>
+    public int UnetEvaluations => Result.UnetBatchSizes.Sum();
+
+    /// <summary>The batch of each UNet call (every call of a run has the same one).</summary>
+    public int UnetBatch => Result.UnetBatchSizes.Count > 0 ? Result.UnetBatchSizes[0] : 0;
+
+    /// <summary>Wall time of the run: text encoding + denoising + decoding (the sessions were warm).</summary>
+    public TimeSpan WallTime => Result.Total;
+
+    /// <summary>The mode as the CLI and sidecars spell it: unguided, cfg or dice.</summary>
+    public string Name => Mode.ToString().ToLowerInvariant();
+
+    /// <summary>The caption under each of this column's panels, e.g. "CFG w=5: 20 UNet calls x batch 2, 1.93 s".</summary>
+    public string Caption
+    {
+        get
+        {
+            var label = Mode switch
+            {
+                GenerationMode.Cfg => string.Create(CultureInfo.InvariantCulture, $"CFG w={Request.GuidanceScale:0.##}"),
+                GenerationMode.Dice => string.Create(CultureInfo.InvariantCulture, $"DICE a={Request.Alpha:0.##}"),
+                _ => "unguided",
+            };
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {UnetCalls} UNet calls x batch {UnetBatch}, {WallTime.TotalSeconds:F2} s");
+        }
+    }
+}
+
+/// <summary>
+/// The three modes side by side: unguided, CFG and DICE run on one pipeline with the same request and seed, and
+/// the images laid out as one grid (one row per image, columns unguided | CFG | DICE, each panel captioned with its
+/// mode's UNet calls × batch and wall time).
+/// </summary>
+public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
+{
+    /// <summary>The columns of the grid, left to right.</summary>
+    public static IReadOnlyList<GenerationMode> Modes { get; } = [GenerationMode.Unguided, GenerationMode.Cfg, GenerationMode.Dice];
+
+    /// <summary>Pixels between the grid's cells and around it.</summary>
+    public const int Padding = 4;
+
+    /// <summary>Background of the grid (captions are drawn in black on it).</summary>
+    public static RgbColor Background { get; } = new(255, 255, 255);
+
+    public ModeRun Unguided => Runs[0];
+
+    public ModeRun Cfg => Runs[1];
+
+    public ModeRun Dice => Runs[2];
+
+    /// <summary>DICE's UNet calls over CFG's (1 for batched CFG, 0.5 for sequential).</summary>
+    public double UnetCallRatio => (double)Dice.UnetCalls / Cfg.UnetCalls;
+
+    /// <summary>DICE's UNet evaluations (calls × batch) over CFG's: 0.5 whether CFG is batched or sequential.</summary>
+    public double UnetEvaluationRatio => (double)Dice.UnetEvaluations / Cfg.UnetEvaluations;
+
+    /// <summary>DICE's denoising time over CFG's.</summary>
+    public double DenoisingTimeRatio => Dice.Result.Denoising / Cfg.Result.Denoising;
+
+    /// <summary>
+    /// Runs <paramref name="request"/> (its <see cref="GenerationRequest.Mode"/> is ignored) unguided, with CFG (batched
+    /// unless the request says sequential) and with DICE, in that order and with the same seed, so row i of every
+    /// column starts from the same noise. When <paramref name="warmUp"/> (the default), each mode first runs one
+    /// throw-away step at the same sizes so that no column's time includes creating and warming its sessions (the
+    /// DICE encoder's session is created on first use; ONNX Runtime's first run of a shape is slow); the reported
+    /// times are then those of warm sessions, as in a long-running server.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model has no DICE encoder, or the request is invalid.</exception>
+    public static ModeComparison Run(StableDiffusionPipeline pipeline, GenerationRequest request, bool warmUp = true,
+        IProgress<ModeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!pipeline.HasDice)
+        {
+            throw new ArgumentException(
+                $"model folder {pipeline.Folder.Root} has no {OnnxModelFolder.TextEncoderDice}/model.onnx, so there is no DICE column to compare: " +
+                "train a sharpener with `dice train` and fuse it with `dice export`");
+        }
+        var requests = Modes.Select(mode => request with { Mode = mode }).ToList();
+        if (warmUp)
+        {
+            foreach (var r in requests)
+            {
+                pipeline.Generate(r with { Steps = 1 }, cancellationToken: cancellationToken);
+            }
+        }
+        var runs = new List<ModeRun>(requests.Count);
+        foreach (var r in requests)
+        {
+            var stepProgress = progress is null
+                ? null
+                : new ForwardingProgress(p => progress.Report(new ModeProgress(r.Mode, runs.Count, requests.Count, p.Step, p.Steps)));
+            runs.Add(new ModeRun(r, pipeline.Generate(r, stepProgress, cancellationToken)));
+        }
+        return new ModeComparison(runs, Compose(runs));
+    }
+
+    /// <summary>
+    /// Lays <paramref name="runs"/> out as columns (in the given order), one row per image, each panel captioned with
+    /// its column's <see cref="ModeRun.Caption"/> (<see cref="ImageGrid"/> at caption scale 1, <see cref="Padding"/>,
+    /// white background).
+    /// </summary>
+    public static RgbImage Compose(IReadOnlyList<ModeRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("nothing to compose: no runs", nameof(runs));
+        }
+        var rows = runs[0].Result.Images.Count;
+        if (runs.Any(r => r.Result.Images.Count != rows))
+        {
+            throw new ArgumentException("every run must have as many images as the first", nameof(runs));
+        }
+        var images = new List<RgbImage>(rows * runs.Count);
+        var captions = new List<string?>(rows * runs.Count);
+        for (var row = 0; row < rows; row++)
+        {
+            foreach (var run in runs)
+            {
+                images.Add(run.Result.Images[row]);
+                captions.Add(run.Caption);
+            }
+        }
+        return ImageGrid.Compose(images, runs.Count, Padding, Background, captions);
+    }
+
+    private sealed class ForwardingProgress(Action<StepProgress> report) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress value) => report(value);
+    }
+}
+
+/// <summary>Reported after each denoising step of a <see cref="ModeComparison"/>: which mode (Index of Count) and its step.</summary>
+public sealed record ModeProgress(GenerationMode Mode, int Index, int Count, int Step, int Steps);
