@@ -14,13 +14,14 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions))
+        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions), typeof(TrainOptions))
             .MapResult(
                 (GenerateOptions o) => Run(() => GenerateCommand.Run(o, Console.Out)),
                 (ExportOptions o) => Run(() => ExportCommand.Run(o, Console.Out)),
                 (InfoOptions o) => Run(() => InfoCommand.Run(o, Console.Out)),
                 (InspectOptions o) => Run(() => InspectCommand.Run(o, Console.Out)),
                 (ConvertOptionsVerb o) => Run(() => ConvertCommand.Run(o, Console.Out)),
+                (TrainOptions o) => Run(() => TrainCommand.Run(o, Console.Out)),
                 errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
                     or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
     }

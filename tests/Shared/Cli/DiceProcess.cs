@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Dice.Cli.Tests;
+namespace Dice.Tests.Shared;
 
 /// <summary>Runs the built `dice` executable as a separate process, as a user would.</summary>
 internal static class DiceProcess

@@ -1,0 +1,160 @@
+using System.Globalization;
+using CommandLine;
+using Dice.Data;
+using Dice.Models.Weights;
+using Dice.Safetensors;
+using Dice.Torch;
+using Dice.Trainer.Sharpener;
+using Dice.Trainer.Training;
+
+namespace Dice.Cli.Commands;
+
+[Verb("train", HelpText = "Train a DICE sharpener against a frozen teacher (a diffusers weights folder).")]
+public sealed class TrainOptions
+{
+    [Option("teacher", Required = true, HelpText = "The teacher's diffusers weights folder (text_encoder/, unet/, vae/, tokenizer/, scheduler/).")]
+    public string Teacher { get; set; } = "";
+
+    [Option("data", Required = true, HelpText = "An imagefolder dataset (metadata.jsonl) or a COCO captions JSON file (with --images). Images must be PNG.")]
+    public string Data { get; set; } = "";
+
+    [Option("images", HelpText = "The images folder of a COCO captions file.")]
+    public string? Images { get; set; }
+
+    [Option('o', "out", Required = true, HelpText = "The sharpener folder to write (sharpener.safetensors + config.json); checkpoints go to OUT.checkpoints.")]
+    public string Output { get; set; } = "";
+
+    [Option("steps", Default = 8000L, HelpText = "Optimizer updates.")]
+    public long Steps { get; set; }
+
+    [Option("batch", Default = 16, HelpText = "Samples per micro-batch.")]
+    public int Batch { get; set; }
+
+    [Option("grad-accum", Default = 1, HelpText = "Micro-batches per update.")]
+    public int GradAccum { get; set; }
+
+    [Option("guidance", Default = 5.0, HelpText = "The teacher's guidance scale in the target.")]
+    public double Guidance { get; set; }
+
+    [Option("lr", Default = 2e-4, HelpText = "AdamW learning rate (constant).")]
+    public double LearningRate { get; set; }
+
+    [Option("seed", Default = 0UL, HelpText = "Seed of the initial weights, data order, timesteps and noise.")]
+    public ulong Seed { get; set; }
+
+    [Option("checkpoint-every", Default = 800L, HelpText = "A checkpoint every this many updates (and after the last).")]
+    public long CheckpointEvery { get; set; }
+
+    [Option("resume", HelpText = "Continue from the newest checkpoint in OUT.checkpoints.")]
+    public bool Resume { get; set; }
+
+    [Option("negatives", HelpText = "A file of negative prompts (one a line) that replace the empty prompt.")]
+    public string? Negatives { get; set; }
+
+    [Option("device", Default = "cpu", HelpText = "cpu or cuda (cuda:N).")]
+    public string Device { get; set; } = "cpu";
+
+    [Option("inner-dim", Default = 512, HelpText = "The sharpener's inner width.")]
+    public int InnerDim { get; set; }
+
+    [Option("heads", Default = 8, HelpText = "The sharpener's attention heads.")]
+    public int Heads { get; set; }
+
+    [Option("image-size", HelpText = "Side of the square training images (default: the UNet's sample_size × 8); others are resized nearest.")]
+    public int? ImageSize { get; set; }
+}
+
+/// <summary>`dice train`: trains a sharpener with a progress bar, then writes the exportable folder and prints the final loss.</summary>
+public static class TrainCommand
+{
+    public static string CheckpointFolder(string output) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(output)) + ".checkpoints";
+
+    public static int Run(TrainOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!Directory.Exists(options.Teacher))
+        {
+            throw new DiceUsageException($"teacher folder {Path.GetFullPath(options.Teacher)} does not exist");
+        }
+        if (options.Steps < 1 || options.CheckpointEvery < 0)
+        {
+            throw new DiceUsageException($"--steps must be at least 1 and --checkpoint-every not negative (got {options.Steps}, {options.CheckpointEvery})");
+        }
+        torch.Device device;
+        try
+        {
+            device = torch.device(options.Device);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or TorchException)
+        {
+            throw new DiceUsageException($"unknown --device '{options.Device}': use cpu or cuda", e);
+        }
+        if (device.type == torch.DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new DiceUsageException("--device cuda: no CUDA device is available");
+        }
+        var checkpoints = CheckpointFolder(options.Output);
+        SharpenerTrainer trainer;
+        try
+        {
+            var data = SharpenerData.Open(options.Data, options.Images);
+            var negatives = options.Negatives is null ? null : SharpenerData.ReadNegatives(options.Negatives);
+            trainer = new SharpenerTrainer(new SharpenerTrainingOptions
+            {
+                TeacherFolder = options.Teacher,
+                Data = data,
+                NegativePrompts = negatives,
+                Run = new TrainingRunOptions
+                {
+                    Steps = options.Steps,
+                    CheckpointFolder = checkpoints,
+                    CheckpointInterval = options.CheckpointEvery,
+                    Resume = options.Resume,
+                    LossLogPath = Path.Combine(checkpoints, "loss.jsonl"),
+                },
+                BatchSize = options.Batch,
+                GradientAccumulation = options.GradAccum,
+                GuidanceScale = options.Guidance,
+                LearningRate = options.LearningRate,
+                Seed = options.Seed,
+                InnerDim = options.InnerDim,
+                Heads = options.Heads,
+                ImageSize = options.ImageSize,
+                Device = device,
+            });
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or InvalidOperationException
+                                      or CheckpointMismatchException or SafetensorsFormatException or UnauthorizedAccessException)
+        {
+            throw new DiceUsageException(e.Message, e);
+        }
+
+        using (trainer)
+        {
+            if (!options.Resume && Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
+            {
+                throw new DiceUsageException($"{checkpoints} already holds a run: add --resume to continue it, or remove it");
+            }
+            Directory.CreateDirectory(checkpoints);
+            TrainingRunResult result = null!;
+            ProgressConsole.Run("training", task =>
+            {
+                task.MaxValue = options.Steps;
+                result = trainer.Train(new InlineProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"training (loss {p.Loss:G4})");
+                }));
+                task.Value = task.MaxValue;
+            });
+            trainer.SaveSharpener(options.Output, result.FinalStep);
+            var final = result.Losses.Count > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"final loss {result.Losses[^1].Loss:G6} at step {result.FinalStep}")
+                : string.Create(CultureInfo.InvariantCulture, $"already trained to step {result.FinalStep}");
+            output.WriteLine(final);
+            output.WriteLine($"wrote {Path.GetFullPath(options.Output)} (sharpener.safetensors, config.json); checkpoints in {checkpoints}");
+        }
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Dice.Exporter;
+using Dice.Models.Sharpener;
+using Dice.Trainer.Sharpener;
+using Dice.Trainer.Training;
+using Xunit.Abstractions;
+using static Dice.Torch.torch;
+
+namespace Dice.Sharpener.Tests;
+
+[Collection(TinyOnnxModelCollection.Name)]
+public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture data, ITestOutputHelper output) : IClassFixture<DatasetFixture>
+{
+    [Fact]
+    public void One_step_lowers_the_loss_on_a_fixed_batch()
+    {
+        using var trainer = new SharpenerTrainer(Trainers.Options(model, data) with { LearningRate = 1e-3 });
+        using var batch = trainer.SampleBatch(0);
+        var before = trainer.EvaluateLoss(batch);
+        var during = trainer.TrainStep(batch);
+        var after = trainer.EvaluateLoss(batch);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"t = {batch.Timesteps.data<long>()[0]}: loss {before:R} → {after:R}"));
+        Assert.Equal(before, during, 4);
+        Assert.True(after < before, $"loss {before} → {after}");
+    }
+
+    [Fact]
+    public void The_target_is_the_cfg_combination_of_two_teacher_calls()
+    {
+        using var trainer = new SharpenerTrainer(Trainers.Options(model, data) with { GuidanceScale = 5 });
+        using var batch = trainer.SampleBatch(0);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var times = batch.Timesteps.data<long>();
+        Assert.All(times, t => Assert.Equal(times[0], t));
+        var abar = trainer.Schedule.AlphasCumprod[(int)times[0]];
+        var noisy = (batch.Latents * Math.Sqrt(abar)) + (batch.Noise * Math.Sqrt(1 - abar));
+        Assert.True(Trainers.MaxAbsDifference(noisy, trainer.NoisyLatents(batch)) < 1e-5);
+        var uncond = trainer.TeacherNoise(noisy, batch.Timesteps, trainer.NullEmbedding.expand(4, batch.Conditional.size(1), batch.Conditional.size(2)));
+        var cond = trainer.TeacherNoise(noisy, batch.Timesteps, batch.Conditional);
+        var expected = uncond + ((cond - uncond) * 5.0);
+        var difference = Trainers.MaxAbsDifference(expected, trainer.Target(batch));
+        output.WriteLine($"max |separate − batched| = {difference}");
+        Assert.True(difference <= 1e-5, $"difference {difference}");
+        Assert.True(Trainers.MaxAbsDifference(cond, uncond) > 1e-3, "the caption must change the teacher's prediction");
+    }
+
+    [Fact]
+    public void Token_zero_of_c_dice_is_c_token_zero_exactly()
+    {
+        using var trainer = new SharpenerTrainer(Trainers.Options(model, data));
+        using var batch = trainer.SampleBatch(0);
+        using var scope = NewDisposeScope();
+        var dice = trainer.DiceEmbedding(batch.Conditional, batch.Unconditional);
+        Assert.Equal(batch.Conditional.shape, dice.shape);
+        Assert.True(dice.narrow(1, 0, 1).equal(batch.Conditional.narrow(1, 0, 1)));
+        Assert.True(Trainers.MaxAbsDifference(dice.narrow(1, 1, dice.size(1) - 1), batch.Conditional.narrow(1, 1, dice.size(1) - 1)) > 0);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_losses_and_a_resumed_run_continues_exactly()
+    {
+        using var temp = new TempDirectory();
+        TrainingRunResult Run(long steps, string folder, bool resume)
+        {
+            using var trainer = new SharpenerTrainer(Trainers.Options(model, data, new TrainingRunOptions
+            {
+                Steps = steps,
+                CheckpointFolder = folder,
+                CheckpointInterval = 2,
+                Resume = resume,
+                LossLogPath = Path.Combine(folder, "loss.jsonl"),
+            }));
+            return trainer.Train();
+        }
+        var full = Run(5, temp.File("a"), resume: false).Losses.Select(l => l.Loss).ToList();
+        var again = Run(5, temp.File("b"), resume: false).Losses.Select(l => l.Loss).ToList();
+        output.WriteLine("losses: " + string.Join(", ", full.Select(l => l.ToString("R", CultureInfo.InvariantCulture))));
+        Assert.Equal(full, again);
+        var first = Run(3, temp.File("c"), resume: false);
+        var rest = Run(5, temp.File("c"), resume: true);
+        Assert.Equal(3, rest.StartStep);
+        Assert.Equal(full.Take(3), first.Losses.Select(l => l.Loss));
+        Assert.Equal(full.Skip(3), rest.Losses.Select(l => l.Loss));
+        Assert.Equal(5, File.ReadAllLines(temp.File("c/loss.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Negative_prompts_replace_c_null_and_accumulation_trains()
+    {
+        using var trainer = new SharpenerTrainer(Trainers.Options(model, data) with
+        {
+            NegativePrompts = ["blurry", "a green square"],
+            GradientAccumulation = 2,
+            Run = new TrainingRunOptions { Steps = 2 },
+        });
+        using (var batch = trainer.SampleBatch(0))
+        {
+            Assert.True(Trainers.MaxAbsDifference(batch.Unconditional, trainer.NullEmbedding.expand(batch.Unconditional.shape)) > 1e-3);
+        }
+        var result = trainer.Train();
+        Assert.Equal(2, result.Losses.Count);
+        Assert.All(result.Losses, l => Assert.True(double.IsFinite(l.Loss)));
+        // 4 steps × 2 micro-batches × 4 samples = one epoch: every one of the 32 samples once.
+        var epoch = Enumerable.Range(0, 4).SelectMany(s => trainer.BatchIndices(s, 0).Concat(trainer.BatchIndices(s, 1))).ToList();
+        Assert.Equal(Enumerable.Range(0, 32), epoch.Order());
+    }
+
+    [Fact]
+    public void Train_export_then_generate_in_dice_mode()
+    {
+        using var temp = new TempDirectory();
+        var sharpener = temp.File("sharpener");
+        using (var trainer = new SharpenerTrainer(Trainers.Options(model, data, new TrainingRunOptions { Steps = 2 })))
+        {
+            var result = trainer.Train();
+            trainer.SaveSharpener(sharpener, result.FinalStep);
+        }
+        Assert.Equal(["config.json", "sharpener.safetensors"], Directory.EnumerateFiles(sharpener).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var config = SharpenerConfig.Load(sharpener);
+        Assert.Equal(new SharpenerConfig(16, 32, 4), config);
+        var json = File.ReadAllText(Path.Combine(sharpener, "config.json"));
+        Assert.Contains("\"guidance_scale\": 5", json, StringComparison.Ordinal);
+        Assert.Contains("\"train_steps\": 2", json, StringComparison.Ordinal);
+
+        var onnx = temp.File("model");
+        TinyOnnxModel.CopyDirectory(model.Plain, onnx);
+        SharpenerExporter.Export(sharpener, onnx);
+        Assert.True(File.Exists(Path.Combine(onnx, "text_encoder_dice", "model.onnx")));
+        var generate = DiceProcess.Run(["generate", "a red circle", "--model", onnx, "--alpha", "1", "--steps", "2", "--height", "32", "--width", "32",
+            "--out", temp.File("circle.png")]);
+        Assert.True(generate.ExitCode == 0, generate.Stderr);
+        Assert.Contains("dice: 1 image(s), 2 UNet calls", generate.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(temp.File("circle.png")));
+    }
+}

@@ -1,0 +1,107 @@
+using Dice.Data;
+using Dice.Torch;
+using Dice.Trainer.Training;
+
+namespace Dice.Trainer.Sharpener;
+
+/// <summary>
+/// Settings of <see cref="SharpenerTrainer"/>: DICE's Algorithm 1 with the reference implementation's defaults
+/// (guidance 5, AdamW lr 2e-4, betas 0.9/0.999, weight decay 1e-2, eps 1e-8, constant rate, batch 16, 8,000
+/// updates, a checkpoint every 800).
+/// </summary>
+public sealed record SharpenerTrainingOptions
+{
+    /// <summary>The frozen teacher: a diffusers weights folder (text_encoder/, unet/, vae/, tokenizer/, scheduler/).</summary>
+    public required string TeacherFolder { get; init; }
+
+    /// <summary>Image–caption pairs (see <see cref="SharpenerData.Open"/>).</summary>
+    public required ICaptionedImageSource Data { get; init; }
+
+    /// <summary>
+    /// Negative prompts; when given, each sample gets one drawn at random and its embedding replaces c_null
+    /// everywhere (the teacher's unconditional half and the sharpener's second input). Null or empty for c_null.
+    /// </summary>
+    public IReadOnlyList<string>? NegativePrompts { get; init; }
+
+    /// <summary>Steps (optimizer updates), checkpoints, resume, loss log. Defaults: 8,000 steps, a checkpoint every 800.</summary>
+    public TrainingRunOptions Run { get; init; } = new() { Steps = 8000, CheckpointInterval = 800 };
+
+    /// <summary>Samples per micro-batch (one timestep shared by the micro-batch).</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Micro-batches whose gradients are summed (each loss divided by this) before one update.</summary>
+    public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>The teacher's classifier-free guidance scale w in the target.</summary>
+    public double GuidanceScale { get; init; } = 5;
+
+    public double LearningRate { get; init; } = 2e-4;
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    public double WeightDecay { get; init; } = 1e-2;
+
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>The sharpener's inner width and heads (the embedding width comes from the teacher's text encoder).</summary>
+    public int InnerDim { get; init; } = 512;
+
+    public int Heads { get; init; } = 8;
+
+    /// <summary>Latents are the VAE's posterior mean times this; null for vae/config.json's scaling_factor.</summary>
+    public double? ScalingFactor { get; init; }
+
+    /// <summary>
+    /// Side of the square images fed to the VAE; null for the UNet's sample_size × the VAE's downscale factor
+    /// (512 for SD1.5), or the VAE's sample_size when the UNet config has none. Images of another size are resized
+    /// to it, nearest neighbour, without keeping the aspect ratio.
+    /// </summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Fixes the sharpener's initial weights, the data order, the timesteps, the noise and the negatives.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Where to train; null for the CPU.</summary>
+    public torch.Device? Device { get; init; }
+
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(TeacherFolder);
+        ArgumentNullException.ThrowIfNull(Data);
+        ArgumentNullException.ThrowIfNull(Run);
+        Run.Validate();
+        if (Data.Items.Count == 0)
+        {
+            throw new ArgumentException($"{Data.Source} has no image–caption pairs");
+        }
+        if (BatchSize < 1 || GradientAccumulation < 1)
+        {
+            throw new ArgumentException($"batch size {BatchSize} and gradient accumulation {GradientAccumulation} must be at least 1");
+        }
+        if (!(LearningRate > 0) || WeightDecay < 0 || !(Epsilon > 0) || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1)
+        {
+            throw new ArgumentException(
+                $"invalid AdamW settings: lr {LearningRate}, betas ({Beta1}, {Beta2}), weight decay {WeightDecay}, eps {Epsilon}");
+        }
+        if (!double.IsFinite(GuidanceScale))
+        {
+            throw new ArgumentException($"guidance scale {GuidanceScale} must be finite");
+        }
+        if (ScalingFactor is { } s && !(s > 0))
+        {
+            throw new ArgumentException($"scaling factor {s} must be positive");
+        }
+        if (ImageSize is { } size && size < 1)
+        {
+            throw new ArgumentException($"image size {size} must be positive");
+        }
+        if (NegativePrompts is { } negatives && negatives.Any(n => n is null))
+        {
+            throw new ArgumentException("negative prompts must not be null");
+        }
+        new Dice.Models.Sharpener.SharpenerConfig(1, InnerDim, Heads).Validate();
+    }
+}
