@@ -122,21 +122,7 @@ public static class GenerateCommand
                 return Compare(pipeline, options, prompts, output);
             }
             var mode = ParseMode(options.Mode, pipeline.HasDice);
-            var request = new GenerationRequest
-            {
-                Prompts = prompts,
-                NegativePrompt = options.NegativePrompt,
-                Mode = mode,
-                GuidanceScale = options.Guidance,
-                CfgSequential = options.CfgSequential,
-                Alpha = options.Alpha,
-                Steps = options.Steps,
-                Scheduler = options.Scheduler,
-                Seed = options.Seed,
-                ImagesPerPrompt = options.Batch,
-                Height = options.Height,
-                Width = options.Width,
-            };
+            var request = Request(options, prompts) with { Mode = mode };
             GenerationResult result;
             try
             {
@@ -161,7 +147,8 @@ public static class GenerateCommand
         return ExitCodes.Ok;
     }
 
-    private static GenerationRequest CompareRequest(GenerateOptions options, IReadOnlyList<string> prompts) => new()
+    /// <summary>The request the options describe; the mode is set by the caller (or, comparing, by each run).</summary>
+    private static GenerationRequest Request(GenerateOptions options, IReadOnlyList<string> prompts) => new()
     {
         Prompts = prompts,
         NegativePrompt = options.NegativePrompt,
@@ -190,7 +177,7 @@ public static class GenerateCommand
                 $"--compare needs a DICE encoder, and model folder {pipeline.Folder.Root} has no text_encoder_dice: " +
                 "fuse a trained sharpener into it with `dice export`");
         }
-        var request = CompareRequest(options, prompts);
+        var request = Request(options, prompts);
         ModeComparison comparison = null!;
         try
         {
