@@ -14,7 +14,7 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions), typeof(TrainOptions))
+        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions), typeof(TrainOptions), typeof(MiniOptions))
             .MapResult(
                 (GenerateOptions o) => Run(() => GenerateCommand.Run(o, Console.Out)),
                 (ExportOptions o) => Run(() => ExportCommand.Run(o, Console.Out)),
@@ -22,6 +22,7 @@ public static class Program
                 (InspectOptions o) => Run(() => InspectCommand.Run(o, Console.Out)),
                 (ConvertOptionsVerb o) => Run(() => ConvertCommand.Run(o, Console.Out)),
                 (TrainOptions o) => Run(() => TrainCommand.Run(o, Console.Out)),
+                (MiniOptions o) => Run(() => MiniCommand.Run(o, Console.Out)),
                 errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
                     or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
     }

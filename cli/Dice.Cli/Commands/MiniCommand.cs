@@ -1,0 +1,75 @@
+using System.Globalization;
+using CommandLine;
+using Dice.Exporter;
+using Dice.Models.Classifier;
+using Dice.Models.StableDiffusion;
+using Dice.Trainer.Recipes;
+
+namespace Dice.Cli.Commands;
+
+[Verb("mini", HelpText = "Re-create the dice-mini model folder from scratch: data, tokenizer, VAE, text encoder + UNet, classifier, ONNX.")]
+public sealed class MiniOptions
+{
+    [Option('o', "out", Required = true, HelpText = "The model folder to write (ONNX layout, weights/, classifier/, recipe.json).")]
+    public string Output { get; set; } = "";
+
+    [Option("seed", Default = 0UL, HelpText = "Seed of every trainer's initial weights and noise.")]
+    public ulong Seed { get; set; }
+
+    [Option("scale", Default = "full", HelpText = "smoke (tiny models, seconds) or full (the real run, about 1.5 hours on 2 CPU cores).")]
+    public string Scale { get; set; } = "full";
+
+    [Option("force", HelpText = "Replace OUT if it exists.")]
+    public bool Force { get; set; }
+}
+
+/// <summary>`dice mini`: runs <see cref="DiceMiniRecipe"/> with a progress bar and prints where the folder went.</summary>
+public static class MiniCommand
+{
+    public static int Run(MiniOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var recipe = DiceMiniRecipeOptions.Preset(options.Scale, options.Seed)
+            ?? throw new DiceUsageException($"unknown --scale '{options.Scale}': use smoke or full");
+        if (string.IsNullOrWhiteSpace(options.Output))
+        {
+            throw new DiceUsageException("--out must name a folder");
+        }
+        var destination = Path.GetFullPath(options.Output);
+        if ((Directory.Exists(destination) || File.Exists(destination)) && !options.Force)
+        {
+            throw new DiceUsageException($"{destination} already exists: add --force to replace it");
+        }
+        DiceMiniResult result = null!;
+        ProgressConsole.Run("dice-mini", task =>
+        {
+            result = DiceMiniRecipe.Run(recipe, destination, new Exporter(), options.Force, new InlineProgress<DiceMiniProgress>(p =>
+            {
+                task.Value = p.Fraction;
+                task.Description = $"dice-mini {p.Index + 1}/{p.Count} {p.Stage}";
+            }));
+            task.Value = task.MaxValue;
+        });
+        foreach (var (stage, seconds) in result.StageSeconds)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stage,-15} {seconds,8:F1} s"));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scaling_factor {result.ScalingFactor:G6}"));
+        output.WriteLine($"wrote {result.Output} ({options.Scale.ToLowerInvariant()} scale, seed {options.Seed})");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The ONNX half of the recipe, on Dice.Exporter.</summary>
+    private sealed class Exporter : IDiceMiniExporter
+    {
+        public void ConvertStableDiffusion(string weightsFolder, string output) =>
+            StableDiffusionConverter.Convert(StableDiffusionSource.FromDiffusersFolder(weightsFolder), output, new Dice.Exporter.ConvertOptions());
+
+        public void ExportClassifier(string weightsFile, AttributeClassifierConfig config, string onnxPath)
+        {
+            using var weights = SafetensorsWeightSource.Open(weightsFile);
+            ClassifierExporter.Export(onnxPath, config, weights);
+        }
+    }
+}
