@@ -6,6 +6,7 @@ using Dice.Models.StableDiffusion;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
+using Dice.Runtime;
 
 namespace Dice.Exporter;
 
@@ -198,11 +199,5 @@ public static class StableDiffusionConverter
                 (path, w, o) => ComponentExporter.ExportVaeEncoder(path, source.Vae, w, o)),
             _ => throw new ArgumentException($"unknown component {component}", nameof(component)),
         };
-    }
-
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to a synchronisation context).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -4,6 +4,7 @@ using CommandLine;
 using Dice.Exporter;
 using Dice.Models.StableDiffusion;
 using Dice.Models.Weights;
+using Dice.Runtime;
 using Dice.Safetensors;
 
 namespace Dice.Cli.Commands;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CommandLine;
 using Dice.Runtime;
+using Dice.Runtime.IO;
 using Dice.Runtime.Images;
 using Dice.Runtime.Pipelines;
 
@@ -138,7 +139,7 @@ public static class GenerateCommand
                 var prompt = prompts[i / options.Batch];
                 var settings = Settings(pipeline, request, prompt, i, result);
                 PngFile.Write(files[i], result.Images[i]);
-                WriteAtomically(Path.ChangeExtension(files[i], ".json"), JsonSerializer.Serialize(settings, Indented));
+                AtomicFile.WriteAllText(Path.ChangeExtension(files[i], ".json"), JsonSerializer.Serialize(settings, Indented));
                 output.WriteLine(files[i]);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -194,7 +195,7 @@ public static class GenerateCommand
         }
         PngFile.Write(options.Output, comparison.Grid);
         var sidecar = Path.ChangeExtension(options.Output, ".json");
-        WriteAtomically(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison), Indented));
+        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison), Indented));
         output.WriteLine(options.Output);
         foreach (var run in comparison.Runs)
         {
@@ -297,19 +298,4 @@ public static class GenerateCommand
         ["unet_calls"] = result.UnetCalls,
         ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
     };
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
 }

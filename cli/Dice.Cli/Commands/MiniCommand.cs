@@ -3,6 +3,7 @@ using CommandLine;
 using Dice.Exporter;
 using Dice.Models.Classifier;
 using Dice.Models.StableDiffusion;
+using Dice.Runtime;
 using Dice.Trainer.Recipes;
 
 namespace Dice.Cli.Commands;

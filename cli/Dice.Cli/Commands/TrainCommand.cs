@@ -2,6 +2,7 @@ using System.Globalization;
 using CommandLine;
 using Dice.Data;
 using Dice.Models.Weights;
+using Dice.Runtime;
 using Dice.Safetensors;
 using Dice.Torch;
 using Dice.Trainer.Sharpener;

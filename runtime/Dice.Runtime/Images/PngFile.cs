@@ -1,3 +1,5 @@
+using Dice.Runtime.IO;
+
 namespace Dice.Runtime.Images;
 
 /// <summary>Reads and writes PNG files on disk.</summary>
@@ -12,7 +14,7 @@ public static class PngFile
     public static void Write(string path, RgbImage image, IEnumerable<PngTextChunk>? text = null, PngEncoderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        WriteAtomically(path, stream => PngEncoder.Encode(stream, image, text, options));
+        AtomicFile.Write(path, stream => PngEncoder.Encode(stream, image, text, options));
     }
 
     /// <summary>As <see cref="Write"/>, for interleaved 8-bit RGBA pixels (width · height · 4 bytes).</summary>
@@ -24,7 +26,7 @@ public static class PngFile
         IEnumerable<PngTextChunk>? text = null,
         PngEncoderOptions? options = null)
     {
-        WriteAtomically(path, stream => PngEncoder.Encode(stream, width, height, PngColorType.Rgba, rgba.Span, text, options));
+        AtomicFile.Write(path, stream => PngEncoder.Encode(stream, width, height, PngColorType.Rgba, rgba.Span, text, options));
     }
 
     /// <summary>Reads and decodes a PNG file (see <see cref="PngDecoder"/> for what is supported).</summary>
@@ -32,43 +34,5 @@ public static class PngFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return PngDecoder.Decode(File.ReadAllBytes(path), maxPixels);
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)
-            ?? throw new ArgumentException($"{path} names a root directory, not a file", nameof(path));
-        string temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original exception matters more.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

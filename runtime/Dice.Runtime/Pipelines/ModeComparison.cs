@@ -108,7 +108,7 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
         {
             var stepProgress = progress is null
                 ? null
-                : new ForwardingProgress(p => progress.Report(new ModeProgress(r.Mode, runs.Count, requests.Count, p.Step, p.Steps)));
+                : new InlineProgress<StepProgress>(p => progress.Report(new ModeProgress(r.Mode, runs.Count, requests.Count, p.Step, p.Steps)));
             runs.Add(new ModeRun(r, pipeline.Generate(r, stepProgress, cancellationToken)));
         }
         return new ModeComparison(runs, Compose(runs));
@@ -142,11 +142,6 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
             }
         }
         return ImageGrid.Compose(images, runs.Count, Padding, Background, captions);
-    }
-
-    private sealed class ForwardingProgress(Action<StepProgress> report) : IProgress<StepProgress>
-    {
-        public void Report(StepProgress value) => report(value);
     }
 }
 

@@ -6,6 +6,7 @@ using Dice.Data;
 using Dice.Data.Tokenization;
 using Dice.Models.Classifier;
 using Dice.Models.StableDiffusion;
+using Dice.Runtime;
 using Dice.Trainer.Classifier;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
@@ -342,11 +343,5 @@ public static class DiceMiniRecipe
                 string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s")));
             return result;
         }
-    }
-
-    /// <summary>Reports on the calling thread.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
