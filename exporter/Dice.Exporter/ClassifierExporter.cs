@@ -3,7 +3,7 @@ using Dice.Models.Classifier;
 
 namespace Dice.Exporter;
 
-/// <summary>Exports the attribute classifier: image float [batch, C, S, S] in [−1, 1] → logits [batch, ΣK].</summary>
+/// <summary>Exports the attribute classifier: image float [batch, C, S, S] in [−1, 1] → logits [batch, ΣK] and features [batch, hidden_dim].</summary>
 public static class ClassifierExporter
 {
     public const string ComponentName = "attribute_classifier";
@@ -11,6 +11,9 @@ public static class ClassifierExporter
     public const string InputName = "image";
 
     public const string OutputName = "logits";
+
+    /// <summary>The hidden features the heads read, [batch, hidden_dim].</summary>
+    public const string FeaturesName = "features";
 
     /// <summary>Metadata key of the heads: "name:size" in output order, comma-separated ("count:2,background:8,...").</summary>
     public const string HeadsKey = "dice.heads";
@@ -36,8 +39,12 @@ public static class ClassifierExporter
         var size = config.ImageSize;
         return OnnxModelExporter.Export(path,
             [OnnxTensorSpec.Float(InputName, "batch", config.InChannels, size, size)],
-            [OnnxTensorSpec.Float(OutputName, "batch", config.LogitCount)],
-            (ops, x) => [new AttributeClassifier<OnnxValue>(ops, config).Forward(x[0])],
+            [OnnxTensorSpec.Float(OutputName, "batch", config.LogitCount), OnnxTensorSpec.Float(FeaturesName, "batch", config.HiddenDim)],
+            (ops, x) =>
+            {
+                var (features, logits) = new AttributeClassifier<OnnxValue>(ops, config).ForwardWithFeatures(x[0]);
+                return [logits, features];
+            },
             weights,
             options with
             {

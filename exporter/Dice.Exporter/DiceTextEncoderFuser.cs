@@ -60,12 +60,9 @@ public static class DiceTextEncoderFuser
         g.AddOptionalInput(OnnxTensor.Create(Beta, [1f]));
         g.AddInitializer(OnnxTensor.Create("dice/c_null", emptyPromptEmbedding, 1, length, width));
 
-        // The encoder twice over shared weights: once on the prompt, once on the negative prompt.
         var prompt = GraphInliner.Inline(g, encoderGraph, "text_encoder/", new Dictionary<string, string> { [InputIds] = InputIds }, includeInitializers: true);
-        var negative = GraphInliner.Inline(g, encoderGraph, "text_encoder_negative/", new Dictionary<string, string> { [InputIds] = NegativeInputIds },
-            includeInitializers: false, initializerPrefix: "text_encoder/");
         var c = prompt[hidden.Name];
-        var cNegative = negative[hidden.Name];
+        var cNegative = NegativeEmbedding(g, encoderGraph, hidden.Name, idsType, emptyPromptIds);
 
         var sharpened = GraphInliner.Inline(g, sharpener.Graph, "sharpener/", new Dictionary<string, string> { ["c"] = c, ["c_null"] = cNegative },
             includeInitializers: true);
@@ -107,6 +104,34 @@ public static class DiceTextEncoderFuser
             g.SetMetadata("dice.sharpener_config", entry.Value);
         }
         return g.ToModel();
+    }
+
+    /// <summary>
+    /// c_n, the embedding of negative_input_ids: an If that returns the stored c_null when they are the empty prompt
+    /// (the default, so a caller without a negative prompt pays for one encoder pass, not two) and otherwise runs
+    /// the encoder again on them, over the same weights.
+    /// </summary>
+    private static string NegativeEmbedding(OnnxGraphBuilder g, GraphProto encoderGraph, string hiddenName, DataType idsType, int[] emptyPromptIds)
+    {
+        g.AddInitializer(IdsTensor("dice/empty_ids", idsType, emptyPromptIds));
+        g.AddNode("Equal", [NegativeInputIds, "dice/empty_ids"], ["dice/negative_matches"]);
+        g.AddNode("Cast", ["dice/negative_matches"], ["dice/negative_matches_float"], [OnnxAttribute.Int("to", (long)DataType.Float)]);
+        g.AddNode("ReduceMin", ["dice/negative_matches_float"], ["dice/negative_all_match"], [OnnxAttribute.Int("keepdims", 0)]);
+        g.AddNode("Cast", ["dice/negative_all_match"], ["dice/negative_is_empty"], [OnnxAttribute.Int("to", (long)DataType.Bool)]);
+
+        var stored = g.CreateSubgraph("negative_is_empty");
+        stored.AddNode("Identity", ["dice/c_null"], ["dice/c_negative_stored"]);
+        stored.AddUnshapedOutput("dice/c_negative_stored", DataType.Float);
+
+        var encoded = g.CreateSubgraph("negative_prompt");
+        var negative = GraphInliner.Inline(encoded, encoderGraph, "text_encoder_negative/", new Dictionary<string, string> { [InputIds] = NegativeInputIds },
+            includeInitializers: false, initializerPrefix: "text_encoder/");
+        encoded.AddNode("Identity", [negative[hiddenName]], ["dice/c_negative_encoded"]);
+        encoded.AddUnshapedOutput("dice/c_negative_encoded", DataType.Float);
+
+        g.AddNode("If", ["dice/negative_is_empty"], ["dice/c_negative"],
+            [OnnxAttribute.Graph("then_branch", stored.ToGraph()), OnnxAttribute.Graph("else_branch", encoded.ToGraph())]);
+        return "dice/c_negative";
     }
 
     private static int SharpenerWidth(ModelProto sharpener)

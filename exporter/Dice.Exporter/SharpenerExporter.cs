@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dice.Models;
 using Dice.Models.Sharpener;
 using Dice.Models.Weights;
@@ -19,6 +20,9 @@ namespace Dice.Exporter;
 public static class SharpenerExporter
 {
     public const string WeightsFile = "sharpener.safetensors";
+
+    /// <summary>Metadata key of sharpener/model.onnx holding its trainable parameter count.</summary>
+    public const string ParameterCountKey = "dice.parameter_count";
 
     /// <param name="sharpener">A folder with sharpener.safetensors and config.json.</param>
     /// <param name="modelFolder">An ONNX model folder with text_encoder/ and tokenizer/.</param>
@@ -46,8 +50,16 @@ public static class SharpenerExporter
         try
         {
             var sharpenerModel = Path.Combine(staging, OnnxModelFolder.Sharpener, "model.onnx");
-            ComponentExporter.ExportSharpener(sharpenerModel, config, new CheckpointWeightSource(checkpoint),
-                new OnnxExportOptions { ConfigJson = config.ToJson() });
+            var parameterCount = ParameterInventory.Of(ops => _ = new DiceSharpener<ParameterInventory.Declared>(ops, config))
+                .Sum(p => p.ElementCount);
+            ComponentExporter.ExportSharpener(sharpenerModel, config, new CheckpointWeightSource(checkpoint), new OnnxExportOptions
+            {
+                ConfigJson = config.ToJson(),
+                Metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [ParameterCountKey] = parameterCount.ToString(CultureInfo.InvariantCulture),
+                },
+            });
             File.Copy(weightsPath, Path.Combine(staging, OnnxModelFolder.Sharpener, WeightsFile));
             File.Copy(Path.Combine(sharpener, SharpenerConfig.FileName), Path.Combine(staging, OnnxModelFolder.Sharpener, SharpenerConfig.FileName));
 

@@ -30,6 +30,13 @@ public static class OnnxAttribute
         return Create(name, AttributeProto.Types.AttributeType.String, a => a.S = ByteString.CopyFromUtf8(value));
     }
 
+    /// <summary>A subgraph attribute (then_branch / else_branch of If).</summary>
+    public static AttributeProto Graph(string name, GraphProto value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Create(name, AttributeProto.Types.AttributeType.Graph, a => a.G = value.Clone());
+    }
+
     public static AttributeProto Tensor(string name, TensorProto value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -67,6 +67,38 @@ public sealed class OnnxGraphBuilder
         return this;
     }
 
+    /// <summary>Adds a graph output of unknown shape (an If branch's result, whose shape may differ between branches).</summary>
+    public OnnxGraphBuilder AddUnshapedOutput(string name, TensorProto.Types.DataType elementType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_graph.Output.Any(o => o.Name == name))
+        {
+            throw new ArgumentException($"Output '{name}' was already added.", nameof(name));
+        }
+
+        _graph.Output.Add(new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType } },
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// A builder for a subgraph (the body of an If) whose nodes may read every value this graph defines so far, as
+    /// ONNX lets subgraphs read their outer scope. Build it with <see cref="ToGraph"/> and attach it with
+    /// <see cref="OnnxAttribute.Graph"/>.
+    /// </summary>
+    public OnnxGraphBuilder CreateSubgraph(string graphName)
+    {
+        var subgraph = new OnnxGraphBuilder(graphName);
+        subgraph._definedValues.UnionWith(_definedValues);
+        return subgraph;
+    }
+
+    /// <summary>The graph alone (for a subgraph); its outputs must be defined.</summary>
+    public GraphProto ToGraph() => ToModel().Graph;
+
     public OnnxGraphBuilder AddInitializer(string name, float[] values, params long[] shape) =>
         AddInitializer(OnnxTensor.Create(name, values, shape));
 

@@ -141,6 +141,26 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
     }
 
     [Fact]
+    public void Without_a_negative_prompt_the_encoder_runs_once_and_the_empty_prompt_as_negative_changes_nothing()
+    {
+        var folder = FusedModel();
+        var path = Path.Combine(folder, "text_encoder_dice", "model.onnx");
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+        // One copy of the encoder at the top level; the negative prompt's copy lives only in the If's else branch.
+        Assert.DoesNotContain(graph.Node, n => n.Name.StartsWith("text_encoder_negative/", StringComparison.Ordinal));
+        var branch = Assert.Single(graph.Node, n => n.OpType == "If");
+        var encoded = branch.Attribute.Single(a => a.Name == "else_branch").G;
+        Assert.Contains(encoded.Node, n => n.Name.StartsWith("text_encoder_negative/", StringComparison.Ordinal));
+        Assert.DoesNotContain(branch.Attribute.Single(a => a.Name == "then_branch").G.Node, n => n.Name.StartsWith("text_encoder", StringComparison.Ordinal));
+
+        var tokenizer = ClipTokenizer.Load(Path.Combine(folder, "tokenizer"));
+        using var ids = OrtValue.CreateTensorValueFromMemory(tokenizer.Tokenize("a red circle").Concat(tokenizer.Tokenize("a cat")).ToArray(), [2, 77]);
+        using var empty = OrtValue.CreateTensorValueFromMemory(tokenizer.Tokenize("").Concat(tokenizer.Tokenize("")).ToArray(), [2, 77]);
+        Assert.Equal(Run(path, new Dictionary<string, OrtValue> { ["input_ids"] = ids }),
+            Run(path, new Dictionary<string, OrtValue> { ["input_ids"] = ids, ["negative_input_ids"] = empty }));
+    }
+
+    [Fact]
     public void Alpha_defaults_to_one()
     {
         var folder = FusedModel();

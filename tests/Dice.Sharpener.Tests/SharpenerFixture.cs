@@ -1,4 +1,5 @@
 using Dice.Data;
+using Dice.Runtime.Images;
 using Dice.Torch;
 using Dice.Trainer.Sharpener;
 using Dice.Trainer.Training;
@@ -33,7 +34,22 @@ internal static class Trainers
         Heads = 4,
         ImageSize = 64,
         Seed = 3,
+        // Validation stays on (a grid with every checkpoint) but cheap: one prompt, two sampling steps.
+        ValidationPrompts = ["a red circle"],
+        ValidationSteps = 2,
     };
+
+    /// <summary>
+    /// The size of a validation grid of <paramref name="prompts"/> rows of <paramref name="imageSize"/>-pixel cells:
+    /// the same layout composed of blank images.
+    /// </summary>
+    public static (int Width, int Height) ValidationGridSize(IReadOnlyList<string> prompts, double guidanceScale, int imageSize)
+    {
+        var blanks = Enumerable.Range(0, prompts.Count * 3).Select(_ => new RgbImage(imageSize, imageSize)).ToList();
+        var grid = ImageGrid.Compose(blanks, 3, SharpenerValidation.Padding, SharpenerValidation.Background,
+            SharpenerValidation.CellCaptions(prompts, guidanceScale));
+        return (grid.Width, grid.Height);
+    }
 
     public static float MaxAbsDifference(torch.Tensor a, torch.Tensor b)
     {

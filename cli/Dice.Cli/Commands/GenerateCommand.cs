@@ -66,15 +66,6 @@ public static class GenerateCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Environment variable naming the default model folder instead of the embedded dice-mini.</summary>
-    public const string ModelVariable = "DICE_MODEL";
-
-    /// <summary>The default model: $DICE_MODEL, else the embedded dice-mini beside the executable.</summary>
-    public static string DefaultModel =>
-        Environment.GetEnvironmentVariable(ModelVariable) is { Length: > 0 } path
-            ? path
-            : Path.Combine(AppContext.BaseDirectory, "onnx-models", "dice-mini");
-
     public static int Run(GenerateOptions options, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,30 +83,8 @@ public static class GenerateCommand
         {
             throw new DiceUsageException("--compare runs every mode: drop --mode");
         }
-        var provider = options.ExecutionProvider.ToLowerInvariant() switch
-        {
-            "cpu" => ExecutionProvider.Cpu,
-            "cuda" => ExecutionProvider.Cuda,
-            _ => throw new DiceUsageException($"unknown --ep '{options.ExecutionProvider}': use cpu or cuda"),
-        };
-        var model = options.Model ?? DefaultModel;
-        if (!Directory.Exists(model))
-        {
-            throw new DiceUsageException(options.Model is null
-                ? $"the default model is not at {model} (the embedded dice-mini, or ${ModelVariable}); pass --model FOLDER"
-                : $"model folder {model} does not exist");
-        }
-
-        StableDiffusionPipeline pipeline;
-        try
-        {
-            pipeline = StableDiffusionPipeline.Load(model, new RuntimeOptions { ExecutionProvider = provider });
-        }
-        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or ExecutionProviderUnavailableException
-                                      or FileNotFoundException)
-        {
-            throw new DiceUsageException(e.Message, e);
-        }
+        var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
+        var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(options.Model), provider);
         using (pipeline)
         {
             if (options.Compare)

@@ -61,8 +61,21 @@ public sealed class TrainOptions
     [Option("heads", Default = 8, HelpText = "The sharpener's attention heads.")]
     public int Heads { get; set; }
 
-    [Option("image-size", HelpText = "Side of the square training images (default: the UNet's sample_size × 8); others are resized nearest.")]
+    [Option("image-size", HelpText = "Side of the square training images (default: the UNet's sample_size × the VAE's downscale factor, "
+        + "2^(len(block_out_channels) − 1); or the VAE's sample_size when the UNet config has none); others are resized nearest.")]
     public int? ImageSize { get; set; }
+
+    [Option("validation-prompts", HelpText = "A file of validation prompts (one a line) for the grid written with each checkpoint "
+        + "(default: the first 4 distinct captions of the training data).")]
+    public string? ValidationPrompts { get; set; }
+
+    [Option("validation-steps", Default = SharpenerValidation.DefaultSteps, HelpText = "DPM-Solver++(2M) steps of the validation grid "
+        + "written with each checkpoint (OUT.checkpoints/validation/step-000000800.png for step 800; rows: prompts, "
+        + "columns: unguided | CFG | DICE); 0 for none.")]
+    public int ValidationSteps { get; set; }
+
+    [Option("validation-seed", Default = 0UL, HelpText = "Seed of the validation grids' noise (each row: what `dice generate --seed` draws).")]
+    public ulong ValidationSeed { get; set; }
 }
 
 /// <summary>`dice train`: trains a sharpener with a progress bar, then writes the exportable folder and prints the final loss.</summary>
@@ -81,6 +94,10 @@ public static class TrainCommand
         if (options.Steps < 1 || options.CheckpointEvery < 0)
         {
             throw new DiceUsageException($"--steps must be at least 1 and --checkpoint-every not negative (got {options.Steps}, {options.CheckpointEvery})");
+        }
+        if (options.ValidationSteps < 0)
+        {
+            throw new DiceUsageException($"--validation-steps must not be negative (got {options.ValidationSteps}; 0 for no validation)");
         }
         torch.Device device;
         try
@@ -101,6 +118,7 @@ public static class TrainCommand
         {
             var data = SharpenerData.Open(options.Data, options.Images);
             var negatives = options.Negatives is null ? null : SharpenerData.ReadNegatives(options.Negatives);
+            var validationPrompts = options.ValidationPrompts is null ? null : SharpenerData.ReadValidationPrompts(options.ValidationPrompts);
             trainer = new SharpenerTrainer(new SharpenerTrainingOptions
             {
                 TeacherFolder = options.Teacher,
@@ -122,6 +140,9 @@ public static class TrainCommand
                 InnerDim = options.InnerDim,
                 Heads = options.Heads,
                 ImageSize = options.ImageSize,
+                ValidationPrompts = validationPrompts,
+                ValidationSteps = options.ValidationSteps,
+                ValidationSeed = options.ValidationSeed,
                 Device = device,
             });
         }
@@ -155,6 +176,10 @@ public static class TrainCommand
                 : string.Create(CultureInfo.InvariantCulture, $"already trained to step {result.FinalStep}");
             output.WriteLine(final);
             output.WriteLine($"wrote {Path.GetFullPath(options.Output)} (sharpener.safetensors, config.json); checkpoints in {checkpoints}");
+            if (trainer.Validation is not null && result.Losses.Count > 0)
+            {
+                output.WriteLine($"validation grids (unguided | CFG | DICE) in {Path.Combine(checkpoints, SharpenerValidation.FolderName)}");
+            }
         }
         return ExitCodes.Ok;
     }

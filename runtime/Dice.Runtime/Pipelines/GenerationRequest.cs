@@ -22,6 +22,12 @@ public sealed record GenerationRequest
     /// <summary>DICE's negative-prompt strength (used with a negative prompt).</summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>
+    /// Unguided sampling only: the conditional embedding is multiplied by this (every token but the first, which
+    /// DICE also keeps), the naive-scaling baseline c × s. 1 leaves it unchanged.
+    /// </summary>
+    public double EmbeddingScale { get; init; } = 1.0;
+
     public int Steps { get; init; } = 20;
 
     /// <summary>dpmpp-2m, euler or ddim.</summary>

@@ -72,6 +72,28 @@ public sealed class StableDiffusionPipeline : IDisposable
 
     public int DefaultWidth { get; }
 
+    /// <summary>The model's tokenizer (tokenizer/).</summary>
+    public ClipTokenizer Tokenizer => tokenizer;
+
+    /// <summary>
+    /// Encodes <paramref name="prompts"/> with text_encoder (<paramref name="dice"/> false) or text_encoder_dice at
+    /// strength <paramref name="alpha"/>: hidden states [prompts, sequence, width], row-major.
+    /// </summary>
+    public (float[] Hidden, int Sequence, int Width) EncodePrompts(IReadOnlyList<string> prompts, bool dice = false, double alpha = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (dice && !HasDice)
+        {
+            throw new InvalidOperationException($"model folder {Folder.Root} has no {OnnxModelFolder.TextEncoderDice}/model.onnx");
+        }
+        var tokens = prompts.Select(tokenizer.Tokenize).ToList();
+        var (hidden, width) = dice ? DiceEncoder.Encode(tokens, alpha) : textEncoder.Encode(tokens);
+        return (hidden, tokenizer.MaxLength, width);
+    }
+
+    private OnnxTextEncoder DiceEncoder => diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice),
+        sessionOptions, OnnxModelFolder.TextEncoderDice);
+
     public static StableDiffusionPipeline Load(string modelFolder, RuntimeOptions? options = null) =>
         new(OnnxModelFolder.Open(modelFolder), options ?? new RuntimeOptions());
 
@@ -102,8 +124,7 @@ public sealed class StableDiffusionPipeline : IDisposable
                 (context, hiddenWidth) = textEncoder.Encode([.. uncond, .. cond]);
                 break;
             case GenerationMode.Dice:
-                var dice = diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice), sessionOptions,
-                    OnnxModelFolder.TextEncoderDice);
+                var dice = DiceEncoder;
                 if (request.NegativePrompt.Length > 0 && !dice.AcceptsNegativePrompt)
                 {
                     throw new ArgumentException(
@@ -121,6 +142,7 @@ public sealed class StableDiffusionPipeline : IDisposable
                 break;
             default:
                 (context, hiddenWidth) = textEncoder.Encode(cond);
+                ScaleEmbedding(context, n, tokenizer.MaxLength, hiddenWidth, (float)request.EmbeddingScale);
                 break;
         }
         var textEncoding = clock.Elapsed;
@@ -222,6 +244,23 @@ public sealed class StableDiffusionPipeline : IDisposable
         }
     }
 
+    /// <summary>Multiplies every token but the first of each of the <paramref name="n"/> embeddings by <paramref name="scale"/>.</summary>
+    private static void ScaleEmbedding(float[] context, int n, int sequence, int width, float scale)
+    {
+        if (scale == 1f)
+        {
+            return;
+        }
+        for (var b = 0; b < n; b++)
+        {
+            var tokens = context.AsSpan((b * sequence + 1) * width, (sequence - 1) * width);
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                tokens[i] *= scale;
+            }
+        }
+    }
+
     private static void Call(UnetBinding binding, float[] sample, float t)
     {
         binding.Sample.Write(sample);
@@ -250,6 +289,11 @@ public sealed class StableDiffusionPipeline : IDisposable
         if (!double.IsFinite(request.GuidanceScale) || !double.IsFinite(request.Alpha) || !double.IsFinite(request.Beta))
         {
             throw new ArgumentException("guidance, alpha and beta must be finite numbers");
+        }
+        if (!double.IsFinite(request.EmbeddingScale) || (request.EmbeddingScale != 1.0 && request.Mode != GenerationMode.Unguided))
+        {
+            throw new ArgumentException(
+                $"embedding scale {request.EmbeddingScale} is for unguided sampling only (the naive-scaling baseline): use mode unguided, or scale 1");
         }
         if (request.Mode == GenerationMode.Dice && !HasDice)
         {

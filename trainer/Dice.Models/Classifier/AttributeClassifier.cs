@@ -44,7 +44,13 @@ public sealed class AttributeClassifier<T> where T : class
     public AttributeClassifierConfig Config { get; }
 
     /// <summary>Logits [B, ΣK] of an image [B, C, S, S] in [−1, 1].</summary>
-    public T Forward(T image)
+    public T Forward(T image) => ForwardWithFeatures(image).Logits;
+
+    /// <summary>
+    /// The logits and the hidden features [batch, hidden_dim] the heads read them from (what dice eval's Fréchet
+    /// distance compares).
+    /// </summary>
+    public (T Features, T Logits) ForwardWithFeatures(T image)
     {
         var h = convIn.Forward(image);
         for (var i = 0; i < downs.Length; i++)
@@ -53,6 +59,7 @@ public sealed class AttributeClassifier<T> where T : class
         }
         h = ops.Silu(normOut.Forward(h));
         h = ops.Reshape(h, 0, -1);
-        return heads.Forward(ops.Silu(fc.Forward(h)));
+        var features = ops.Silu(fc.Forward(h));
+        return (features, heads.Forward(features));
     }
 }

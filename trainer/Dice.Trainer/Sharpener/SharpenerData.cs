@@ -40,17 +40,26 @@ public static class SharpenerData
     }
 
     /// <summary>Negative prompts from a text file: one a line, blank lines skipped.</summary>
-    public static IReadOnlyList<string> ReadNegatives(string path)
+    /// <exception cref="FileNotFoundException">No such file (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The file holds no prompt.</exception>
+    public static IReadOnlyList<string> ReadNegatives(string path) => ReadPrompts(path, "negative prompts");
+
+    /// <summary>Validation prompts (the rows of the validation grids) from a text file: one a line, blank lines skipped.</summary>
+    /// <exception cref="FileNotFoundException">No such file (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The file holds no prompt.</exception>
+    public static IReadOnlyList<string> ReadValidationPrompts(string path) => ReadPrompts(path, "validation prompts");
+
+    private static List<string> ReadPrompts(string path, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"negative prompts file {Path.GetFullPath(path)} does not exist", path);
+            throw new FileNotFoundException($"{what} file {Path.GetFullPath(path)} does not exist", path);
         }
         var prompts = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         if (prompts.Count == 0)
         {
-            throw new InvalidDataException($"negative prompts file {Path.GetFullPath(path)} has no prompts (one a line)");
+            throw new InvalidDataException($"{what} file {Path.GetFullPath(path)} has no prompts (one a line)");
         }
         return prompts;
     }

@@ -26,7 +26,8 @@ namespace Dice.Trainer.Sharpener;
 /// text embeddings are computed per batch without gradients (nothing is cached but c_null). Seeded throughout: the
 /// data order is a per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come
 /// from their own generators kept in checkpoints, so the same options give the same losses and a resumed run
-/// continues exactly.
+/// continues exactly. Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE
+/// on fixed prompts and a fixed seed), sampled outside the training state so that it changes no loss.
 /// </summary>
 public sealed class SharpenerTrainer : IDisposable
 {
@@ -103,6 +104,11 @@ public sealed class SharpenerTrainer : IDisposable
                 .AddGenerator(TimestepGeneratorName, timestepNoise)
                 .AddGenerator(NoiseGeneratorName, diffusionNoise)
                 .AddGenerator(NegativeGeneratorName, negativeChoice);
+            if (options.ValidationSteps > 0)
+            {
+                var prompts = options.ValidationPrompts is { Count: > 0 } given ? given : SharpenerValidation.DefaultPrompts(options.Data);
+                Validation = new SharpenerValidation(this, prompts, options.ValidationSteps, options.ValidationSeed);
+            }
         }
         catch
         {
@@ -141,6 +147,15 @@ public sealed class SharpenerTrainer : IDisposable
     public DiceSharpener<Tensor> Sharpener { get; } = null!;
 
     public optim.AdamW Optimizer { get; } = null!;
+
+    /// <summary>The frozen teacher VAE.</summary>
+    public FrozenVae Vae => vae;
+
+    /// <summary>
+    /// Writes a validation grid with every checkpoint of <see cref="Train"/> (to
+    /// <see cref="SharpenerValidation.GridPath"/>); null when <see cref="SharpenerTrainingOptions.ValidationSteps"/> is 0.
+    /// </summary>
+    public SharpenerValidation? Validation { get; }
 
     /// <summary>What a checkpoint holds (the teacher is frozen and not in it).</summary>
     public TrainingState State { get; } = null!;
@@ -348,9 +363,18 @@ public sealed class SharpenerTrainer : IDisposable
     /// <summary>One AdamW update on one batch; returns the loss before the update.</summary>
     public double TrainStep(SharpenerBatch batch) => TrainStep([batch]);
 
-    /// <summary>Runs (or resumes) training for <see cref="TrainingRunOptions.Steps"/> steps.</summary>
+    /// <summary>
+    /// Runs (or resumes) training for <see cref="TrainingRunOptions.Steps"/> steps. After each checkpoint (but the one
+    /// written on cancellation) <see cref="Validation"/>, when there is one, writes its grid into the checkpoints
+    /// folder's validation/ sub-folder, outside the checkpoint: pruning old checkpoints keeps the grids. A failure
+    /// while validating stops the run once its checkpoint is complete, so --resume continues from it.
+    /// </summary>
     public TrainingRunResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        TrainingRunner.Run(State, Options.Run, Step, Metadata(), progress, cancellationToken: cancellationToken);
+        TrainingRunner.Run(State, Options.Run, Step, WriteValidation, Metadata(), progress, cancellationToken: cancellationToken);
+
+    /// <summary>The path of the validation grid of the checkpoint at <paramref name="step"/>; null without validation or checkpoints.</summary>
+    public string? ValidationGridPath(long step) =>
+        Validation is not null && Options.Run.CheckpointFolder is { } folder ? SharpenerValidation.GridPath(folder, step) : null;
 
     /// <summary>
     /// Writes the exportable sharpener to <paramref name="folder"/>: sharpener.safetensors (fc1.*, attention.to_q/
@@ -421,6 +445,14 @@ public sealed class SharpenerTrainer : IDisposable
         ["data"] = Options.Data.Source,
         ["negative_prompts"] = (Options.NegativePrompts?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
     };
+
+    private void WriteValidation(long step, string checkpoint)
+    {
+        if (Validation is not null)
+        {
+            Validation.Write(Path.GetDirectoryName(checkpoint)!, step);
+        }
+    }
 
     private TrainingStepResult Step(long stepIndex)
     {

@@ -63,6 +63,22 @@ public sealed record SharpenerTrainingOptions
     /// <summary>Fixes the sharpener's initial weights, the data order, the timesteps, the noise and the negatives.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// The prompts of the validation grids written with each checkpoint (see <see cref="SharpenerValidation"/>); null
+    /// or empty for the first <see cref="SharpenerValidation.DefaultPromptCount"/> distinct captions of
+    /// <see cref="Data"/> in its order, which suit whatever the teacher was trained on.
+    /// </summary>
+    public IReadOnlyList<string>? ValidationPrompts { get; init; }
+
+    /// <summary>DPM-Solver++(2M) steps of each validation sample; 0 writes no validation grids.</summary>
+    public int ValidationSteps { get; init; } = SharpenerValidation.DefaultSteps;
+
+    /// <summary>
+    /// Seed of the validation grids' initial noise (every prompt starts from the same noise, the noise `dice generate
+    /// --seed` draws for one image), kept apart from the training's generators.
+    /// </summary>
+    public ulong ValidationSeed { get; init; }
+
     /// <summary>Where to train; null for the CPU.</summary>
     public torch.Device? Device { get; init; }
 
@@ -101,6 +117,14 @@ public sealed record SharpenerTrainingOptions
         if (NegativePrompts is { } negatives && negatives.Any(n => n is null))
         {
             throw new ArgumentException("negative prompts must not be null");
+        }
+        if (ValidationSteps < 0)
+        {
+            throw new ArgumentException($"validation steps {ValidationSteps} must not be negative (0 for no validation)");
+        }
+        if (ValidationPrompts is { } prompts && prompts.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("validation prompts must not be null or blank");
         }
         new Dice.Models.Sharpener.SharpenerConfig(1, InnerDim, Heads).Validate();
     }

@@ -5,7 +5,10 @@ using static Dice.Torch.torch;
 
 namespace Dice.Trainer.Teacher;
 
-/// <summary>A trained AutoencoderKL used, without gradients, to turn images into the UNet's latents.</summary>
+/// <summary>
+/// A trained AutoencoderKL used, without gradients, to turn images into the UNet's latents and latents back into
+/// images.
+/// </summary>
 public sealed class FrozenVae : IDisposable
 {
     private readonly TorchOps ops;
@@ -81,6 +84,25 @@ public sealed class FrozenVae : IDisposable
         using var mean = EncodeMean(images);
         using var noGrad = no_grad();
         return mean * (scalingFactor ?? Config.ScalingFactor);
+    }
+
+    /// <summary>
+    /// The decoder's images [B, out_channels, H, W] (about [−1, 1], unclamped, detached, on <see cref="Device"/>) of
+    /// <paramref name="latents"/> [B, latent_channels, h, w] as the UNet sees them: they are divided by
+    /// <paramref name="scalingFactor"/> (default: the config's) first, the inverse of <see cref="EncodeLatents"/>.
+    /// </summary>
+    public Tensor Decode(Tensor latents, double? scalingFactor = null)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        var factor = scalingFactor ?? Config.ScalingFactor;
+        if (!(factor > 0) || !double.IsFinite(factor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scalingFactor), factor, "the scaling factor must be positive and finite");
+        }
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var x = latents.device == Device ? latents : latents.to(Device);
+        return Model.Decode(x / factor).contiguous().MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -24,6 +24,23 @@ public static class TrainingRunner
         IReadOnlyDictionary<string, string>? metadata = null,
         IProgress<TrainingProgress>? progress = null,
         Action<string>? checkpointFileWritten = null,
+        CancellationToken cancellationToken = default) =>
+        Run(state, options, step, checkpointSaved: null, metadata, progress, checkpointFileWritten, cancellationToken);
+
+    /// <summary>
+    /// As the other overload, and calls <paramref name="checkpointSaved"/> after each checkpoint the run writes at
+    /// the interval or after the last step, with the step and the checkpoint's folder (for work that goes with a
+    /// checkpoint, such as validation images). It is not called for the checkpoint written on cancellation. What
+    /// it does is outside the training state: it must not draw from the state's generators or change the models.
+    /// </summary>
+    public static TrainingRunResult Run(
+        TrainingState state,
+        TrainingRunOptions options,
+        Func<long, TrainingStepResult> step,
+        Action<long, string>? checkpointSaved,
+        IReadOnlyDictionary<string, string>? metadata = null,
+        IProgress<TrainingProgress>? progress = null,
+        Action<string>? checkpointFileWritten = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -58,6 +75,7 @@ public static class TrainingRunner
                 if (checkpoints is not null && due)
                 {
                     lastCheckpoint = checkpoints.Save(state, done, metadata, options.KeepCheckpoints);
+                    checkpointSaved?.Invoke(done, lastCheckpoint);
                 }
             }
         }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Re-creates the embedded default model onnx-models/dice-mini from nothing but this repository:
+#   1. dice mini   — tokenizer, VAE, text encoder + UNet (the teacher), attribute classifier, ONNX export
+#   2. dice data   — the training split as an imagefolder (what `dice train` reads)
+#   3. dice train  — the DICE sharpener against the frozen teacher (Algorithm 1, w = 5)
+#   4. dice export — sharpener/ and text_encoder_dice/ fused ahead of the text encoder
+#   5. dice half   — the diffusers weights/ folder stored as float16 (the ONNX stays float32)
+#   6. dice eval   — the model card's table, sweeps and embedding similarities
+# Usage: scripts/make-dice-mini.sh [OUT]   (default OUT: onnx-models/dice-mini; replaced only when all steps succeed)
+# Same seed → same weights: every step is seeded and runs single-process on the CPU.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$(realpath -m "${1:-$root/onnx-models/dice-mini}")"
+seed="${DICE_MINI_SEED:-0}"
+sharpener_steps="${DICE_MINI_SHARPENER_STEPS:-600}"
+sharpener_batch=16
+sharpener_lr=5e-4
+train_images=20000
+eval_prompts=500
+
+"$root/scripts/setup.sh"
+dice() { dotnet "$root/cli/Dice.Cli/bin/Release/net10.0/dice.dll" "$@"; }
+
+work="$(mktemp -d "$(dirname "$out")/.dice-mini.make.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+model="$work/dice-mini"
+start=$(date +%s)
+stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s so far)"; }
+
+stage "teacher, tokenizer, VAE and classifier: dice mini --scale full"
+dice mini --scale full --seed "$seed" --out "$model"
+
+stage "training images: dice data"
+dice data --split train --count "$train_images" --out "$work/data"
+
+stage "sharpener: dice train"
+dice train --teacher "$model/weights" --data "$work/data" --out "$work/sharpener" --seed "$seed" \
+  --steps "$sharpener_steps" --batch "$sharpener_batch" --lr "$sharpener_lr" --guidance 5 \
+  --checkpoint-every "$sharpener_steps"
+mkdir -p "$model/training"
+cp "$work/sharpener.checkpoints/loss.jsonl" "$model/training/sharpener-loss.jsonl"
+cp "$work/sharpener.checkpoints/validation/"*.png "$model/training/"
+
+stage "fuse: dice export"
+dice export --sharpener "$work/sharpener" --model "$model"
+
+stage "float16 weights: dice half"
+dice half "$model/weights"
+
+stage "evaluation: dice eval"
+dice eval --model "$model" --count "$eval_prompts" --guidance 5 --alpha 1 \
+  --alpha-sweep 0,0.5,1,1.5,2 --guidance-sweep 1,2,3,5,7.5 --embeddings --out "$model/eval"
+
+seconds=$(( $(date +%s) - start ))
+printf '{\n  "seconds": %d,\n  "machine": "%s, %s cores",\n  "command": "scripts/make-dice-mini.sh"\n}\n' \
+  "$seconds" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" > "$model/make.json"
+
+# Replace the old folder only now that everything succeeded.
+if [ -e "$out" ]; then mv "$out" "$work/previous"; fi
+mv "$model" "$out"
+echo
+echo "dice-mini re-created in $seconds s: $out"

@@ -1,0 +1,138 @@
+using Dice.Models.Unet;
+using Dice.Runtime.Schedulers;
+using Dice.Torch;
+using static Dice.Torch.torch;
+
+namespace Dice.Trainer.Sharpener;
+
+/// <summary>
+/// The runtime pipeline's denoising loop on the libtorch teacher: a runtime scheduler (DPM-Solver++(2M) by default)
+/// configured from the teacher's scheduler_config.json steps flat latent buffers on the CPU, while the frozen UNet
+/// runs on its device without gradients. Unguided and DICE sampling make one UNet call per step with one embedding;
+/// CFG makes one batched call on [c_null; c] per step and combines it as ε_u + w·(ε_c − ε_u), in the same order and
+/// float arithmetic as the runtime, so a sample here matches `dice generate` on the exported model up to the
+/// numerical differences of libtorch and ONNX Runtime. Draws no random numbers: the caller brings the noise.
+/// </summary>
+public sealed class TeacherSampler
+{
+    private readonly UNet2DConditionModel<Tensor> unet;
+
+    /// <exception cref="ArgumentException">An unknown scheduler, or a configuration it does not support.</exception>
+    public TeacherSampler(UNet2DConditionModel<Tensor> unet, SchedulerConfig schedulerConfig, Device device, int latentChannels,
+        int latentHeight, int latentWidth, string scheduler = SchedulerFactory.DpmPlusPlus2M)
+    {
+        ArgumentNullException.ThrowIfNull(unet);
+        ArgumentNullException.ThrowIfNull(schedulerConfig);
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentWidth);
+        // Built once here so that a configuration the scheduler cannot run fails before training, not at the first checkpoint.
+        _ = SchedulerFactory.Create(scheduler, schedulerConfig);
+        this.unet = unet;
+        SchedulerConfig = schedulerConfig;
+        SchedulerName = scheduler;
+        Device = device;
+        LatentChannels = latentChannels;
+        LatentHeight = latentHeight;
+        LatentWidth = latentWidth;
+    }
+
+    public SchedulerConfig SchedulerConfig { get; }
+
+    /// <summary>The scheduler's name as <see cref="SchedulerFactory.Create"/> takes it.</summary>
+    public string SchedulerName { get; }
+
+    public Device Device { get; }
+
+    public int LatentChannels { get; }
+
+    public int LatentHeight { get; }
+
+    public int LatentWidth { get; }
+
+    /// <summary>Values of one image's latents (channels × height × width).</summary>
+    public int LatentCount => LatentChannels * LatentHeight * LatentWidth;
+
+    /// <summary>
+    /// Denoises <paramref name="noise"/> (standard normal, N × <see cref="LatentCount"/> values, N the batch of
+    /// <paramref name="conditional"/>; scaled by the scheduler's initial sigma here) in <paramref name="steps"/> steps,
+    /// conditioned on <paramref name="conditional"/> [N, K, d]. With <paramref name="unconditional"/> ([N or 1, K, d])
+    /// every step is classifier-free guided with <paramref name="guidanceScale"/> (one UNet call of batch 2N);
+    /// without, each step is one call of batch N with <paramref name="conditional"/> (unguided, or DICE when it is
+    /// c_dice). Returns the final latents as the UNet sees them (not yet divided by the VAE's scaling factor).
+    /// </summary>
+    public float[] Sample(ReadOnlySpan<float> noise, Tensor conditional, int steps, Tensor? unconditional = null, double guidanceScale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(conditional);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (conditional.shape.Length != 3)
+        {
+            throw new ArgumentException($"the embedding must be [N, K, d], not [{string.Join(", ", conditional.shape)}]", nameof(conditional));
+        }
+        var n = (int)conditional.size(0);
+        var latentCount = n * LatentCount;
+        if (noise.Length != latentCount)
+        {
+            throw new ArgumentException($"{n} images of {LatentCount} latent values need {latentCount} noise values, got {noise.Length}",
+                nameof(noise));
+        }
+        if (!double.IsFinite(guidanceScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(guidanceScale), guidanceScale, "the guidance scale must be finite");
+        }
+
+        var scheduler = SchedulerFactory.Create(SchedulerName, SchedulerConfig);
+        scheduler.SetTimesteps(steps);
+        var latents = noise.ToArray();
+        var sigma = scheduler.InitNoiseSigma;
+        for (var i = 0; i < latents.Length; i++)
+        {
+            latents[i] *= sigma;
+        }
+        var shape = new long[] { n, LatentChannels, LatentHeight, LatentWidth };
+        var modelInput = new float[latentCount];
+        var prediction = new float[latentCount];
+        var w = (float)guidanceScale;
+
+        using var noGrad = no_grad();
+        using var contextScope = NewDisposeScope();
+        var cond = conditional.device == Device ? conditional : conditional.to(Device);
+        Tensor? context = null;
+        if (unconditional is not null)
+        {
+            var uncond = unconditional.device == Device ? unconditional : unconditional.to(Device);
+            if (uncond.size(0) != n)
+            {
+                uncond = uncond.expand(n, uncond.size(1), uncond.size(2));
+            }
+            context = cat([uncond, cond]);
+        }
+        for (var step = 0; step < scheduler.StepCount; step++)
+        {
+            latents.CopyTo(modelInput, 0);
+            scheduler.ScaleModelInput(modelInput, step);
+            using (var scope = NewDisposeScope())
+            {
+                var x = tensor(modelInput, shape, Device);
+                var t = tensor(new[] { scheduler.Timesteps[step] }, [1], Device);
+                if (context is null)
+                {
+                    unet.Forward(x, t, cond).cpu().data<float>().CopyTo(prediction, 0);
+                }
+                else
+                {
+                    var eps = unet.Forward(cat([x, x]), t, context).cpu().data<float>();
+                    for (var i = 0; i < latentCount; i++)
+                    {
+                        var u = eps[i];
+                        prediction[i] = u + w * (eps[latentCount + i] - u);
+                    }
+                }
+            }
+            scheduler.Step(prediction, step, latents);
+        }
+        return latents;
+    }
+}
