@@ -25,7 +25,7 @@ public sealed class ClassifierExportTests
         using var sessionOptions = SessionOptionsFactory.Create(new RuntimeOptions());
         using var session = new InferenceSession(result.ModelPath, sessionOptions);
         Assert.Equal([ClassifierExporter.InputName], session.InputNames);
-        Assert.Equal([ClassifierExporter.OutputName], session.OutputNames);
+        Assert.Equal([ClassifierExporter.OutputName, ClassifierExporter.FeaturesName], session.OutputNames);
         Assert.Equal([-1, 3, 32, 32], session.InputMetadata["image"].Dimensions);
         Assert.Equal([-1, 50], session.OutputMetadata["logits"].Dimensions);
 
