@@ -209,10 +209,14 @@ wire() {
 }
 
 build_shim() {
-  # build.sh asks `python3` for torch; make that the same Python the host check used.
-  local bin="$kit/.python-bin" log status=0
+  # build.sh asks `python3` for torch; make that the same Python the host check used. A wrapper, not a symlink:
+  # a virtual environment's python finds its site-packages only when started by its own path.
+  local bin="$kit/.python-bin" log status=0 target
   mkdir -p "$bin"
-  ln -sf "$(command -v "$py")" "$bin/python3"
+  target="$(command -v "$py")"
+  rm -f "$bin/python3"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$target" > "$bin/python3"
+  chmod +x "$bin/python3"
   log="$(PATH="$bin:$PATH" bash "$kit/native/torch-shim/build.sh" pytorch 2>&1)" || status=$?
   if [ "$status" -ne 0 ]; then
     fail 5 "the libtorch shim did not build against PyTorch $torch_version in $torch_dir:" "${log//$'\n'/$'\n'  }"

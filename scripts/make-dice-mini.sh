@@ -8,6 +8,10 @@
 #   6. dice eval   — the model card's table, sweeps and embedding similarities
 # Usage: scripts/make-dice-mini.sh [OUT]   (default OUT: onnx-models/dice-mini; replaced only when all steps succeed)
 # Same seed → same weights: every step is seeded and runs single-process on the CPU.
+# Environment: DICE_MINI_SEED (0), DICE_MINI_DEVICE (cpu; cuda trains VAE, teacher and sharpener on the GPU),
+# DICE_MINI_TEACHER_STEPS / DICE_MINI_TEACHER_LR / DICE_MINI_VAE_STEPS (override the full preset),
+# DICE_MINI_SHARPENER_STEPS (600), DICE_MINI_EP (cpu; the execution provider of dice eval).
+# Inside the GPU kit (gpu-kit/run.sh sets DICE_GPU_KIT) the kit's self-contained `dice` runs instead of dotnet.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(realpath -m "${1:-$root/onnx-models/dice-mini}")"
@@ -17,9 +21,19 @@ sharpener_batch=16
 sharpener_lr=5e-4
 train_images=20000
 eval_prompts=500
+device="${DICE_MINI_DEVICE:-cpu}"
+ep="${DICE_MINI_EP:-cpu}"
+overrides=()
+[ -n "${DICE_MINI_TEACHER_STEPS:-}" ] && overrides+=(--teacher-steps "$DICE_MINI_TEACHER_STEPS")
+[ -n "${DICE_MINI_TEACHER_LR:-}" ] && overrides+=(--teacher-lr "$DICE_MINI_TEACHER_LR")
+[ -n "${DICE_MINI_VAE_STEPS:-}" ] && overrides+=(--vae-steps "$DICE_MINI_VAE_STEPS")
 
-"$root/scripts/setup.sh"
-dice() { dotnet "$root/cli/Dice.Cli/bin/Release/net10.0/dice.dll" "$@"; }
+if [ -n "${DICE_GPU_KIT:-}" ]; then
+  dice() { "$DICE_GPU_KIT/dice/dice" "$@"; }
+else
+  "$root/scripts/setup.sh"
+  dice() { dotnet "$root/cli/Dice.Cli/bin/Release/net10.0/dice.dll" "$@"; }
+fi
 
 work="$(mktemp -d "$(dirname "$out")/.dice-mini.make.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -28,7 +42,7 @@ start=$(date +%s)
 stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s so far)"; }
 
 stage "teacher, tokenizer, VAE and classifier: dice mini --scale full"
-dice mini --scale full --seed "$seed" --out "$model"
+dice mini --scale full --seed "$seed" --device "$device" "${overrides[@]}" --out "$model"
 
 stage "training images: dice data"
 dice data --split train --count "$train_images" --out "$work/data"
@@ -36,7 +50,7 @@ dice data --split train --count "$train_images" --out "$work/data"
 stage "sharpener: dice train"
 dice train --teacher "$model/weights" --data "$work/data" --out "$work/sharpener" --seed "$seed" \
   --steps "$sharpener_steps" --batch "$sharpener_batch" --lr "$sharpener_lr" --guidance 5 \
-  --checkpoint-every "$sharpener_steps"
+  --checkpoint-every "$sharpener_steps" --device "$device"
 mkdir -p "$model/training"
 cp "$work/sharpener.checkpoints/loss.jsonl" "$model/training/sharpener-loss.jsonl"
 cp "$work/sharpener.checkpoints/validation/"*.png "$model/training/"
@@ -48,12 +62,14 @@ stage "float16 weights: dice half"
 dice half "$model/weights"
 
 stage "evaluation: dice eval"
-dice eval --model "$model" --count "$eval_prompts" --guidance 5 --alpha 1 \
+dice eval --model "$model" --count "$eval_prompts" --guidance 5 --alpha 1 --ep "$ep" \
   --alpha-sweep 0,0.5,1,1.5,2 --guidance-sweep 1,2,3,5,7.5 --embeddings --out "$model/eval"
 
 seconds=$(( $(date +%s) - start ))
-printf '{\n  "seconds": %d,\n  "machine": "%s, %s cores",\n  "command": "scripts/make-dice-mini.sh"\n}\n' \
-  "$seconds" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" > "$model/make.json"
+gpu=""
+[ "$device" != cpu ] && gpu="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || true)"
+printf '{\n  "seconds": %d,\n  "machine": "%s, %s cores%s",\n  "device": "%s",\n  "command": "scripts/make-dice-mini.sh"\n}\n' \
+  "$seconds" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" "${gpu:+, $gpu}" "$device" > "$model/make.json"
 
 # Replace the old folder only now that everything succeeded.
 if [ -e "$out" ]; then mv "$out" "$work/previous"; fi

@@ -12,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -291,10 +292,10 @@ DT_API int dt_manual_seed(uint64_t seed) {
     return guard_status([&] { at::manual_seed(seed); });
 }
 
-DT_API int dt_is_grad_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }
+DT_API int dt_is_grad_enabled(void) { return c10::GradMode::is_enabled() ? 1 : 0; }
 
 DT_API int dt_set_grad_enabled(int enabled) {
-    return guard_status([&] { at::GradMode::set_enabled(enabled != 0); });
+    return guard_status([&] { c10::GradMode::set_enabled(enabled != 0); });
 }
 
 DT_API int dt_get_num_threads(void) { return at::get_num_threads(); }

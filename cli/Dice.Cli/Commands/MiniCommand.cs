@@ -22,6 +22,21 @@ public sealed class MiniOptions
 
     [Option("force", HelpText = "Replace OUT if it exists.")]
     public bool Force { get; set; }
+
+    [Option("device", Default = "cpu", HelpText = "Where the VAE and the teacher train: cpu or cuda (cuda:N). Weights differ from a CPU run's in the last bits.")]
+    public string Device { get; set; } = "cpu";
+
+    [Option("vae-steps", HelpText = "Override the preset's VAE training steps.")]
+    public int? VaeSteps { get; set; }
+
+    [Option("teacher-steps", HelpText = "Override the preset's teacher (text encoder + UNet) training steps.")]
+    public int? TeacherSteps { get; set; }
+
+    [Option("teacher-batch", HelpText = "Override the preset's teacher batch size.")]
+    public int? TeacherBatchSize { get; set; }
+
+    [Option("teacher-lr", HelpText = "Override the preset's teacher learning rate.")]
+    public double? TeacherLearningRate { get; set; }
 }
 
 /// <summary>`dice mini`: runs <see cref="DiceMiniRecipe"/> with a progress bar and prints where the folder went.</summary>
@@ -33,6 +48,26 @@ public static class MiniCommand
         ArgumentNullException.ThrowIfNull(output);
         var recipe = DiceMiniRecipeOptions.Preset(options.Scale, options.Seed)
             ?? throw new DiceUsageException($"unknown --scale '{options.Scale}': use smoke or full");
+        if (options.VaeSteps is < 0 || options.TeacherSteps is < 0)
+        {
+            throw new DiceUsageException("--vae-steps and --teacher-steps must not be negative");
+        }
+        if (options.TeacherBatchSize is < 1)
+        {
+            throw new DiceUsageException($"--teacher-batch must be at least 1 (got {options.TeacherBatchSize})");
+        }
+        if (options.TeacherLearningRate is { } lr && !(lr > 0 && double.IsFinite(lr)))
+        {
+            throw new DiceUsageException($"--teacher-lr must be a positive number (got {lr})");
+        }
+        recipe = recipe with
+        {
+            VaeSteps = options.VaeSteps ?? recipe.VaeSteps,
+            TeacherSteps = options.TeacherSteps ?? recipe.TeacherSteps,
+            TeacherBatchSize = options.TeacherBatchSize ?? recipe.TeacherBatchSize,
+            TeacherLearningRate = options.TeacherLearningRate ?? recipe.TeacherLearningRate,
+            Device = TrainingDevice.Parse(options.Device),
+        };
         if (string.IsNullOrWhiteSpace(options.Output))
         {
             throw new DiceUsageException("--out must name a folder");

@@ -99,19 +99,7 @@ public static class TrainCommand
         {
             throw new DiceUsageException($"--validation-steps must not be negative (got {options.ValidationSteps}; 0 for no validation)");
         }
-        torch.Device device;
-        try
-        {
-            device = torch.device(options.Device);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or TorchException)
-        {
-            throw new DiceUsageException($"unknown --device '{options.Device}': use cpu or cuda", e);
-        }
-        if (device.type == torch.DeviceType.CUDA && !torch.cuda.is_available())
-        {
-            throw new DiceUsageException("--device cuda: no CUDA device is available");
-        }
+        var device = TrainingDevice.Parse(options.Device);
         var checkpoints = CheckpointFolder(options.Output);
         SharpenerTrainer trainer;
         try

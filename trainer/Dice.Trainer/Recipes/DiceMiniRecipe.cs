@@ -125,6 +125,7 @@ public static class DiceMiniRecipe
             LearningRate = options.VaeLearningRate,
             Seed = options.Seed,
             ImageSize = options.ImageSize,
+            Device = options.Device,
         });
         var vaeResult = run.Stage("vae", report => vae.Train(Progress(report), cancellationToken));
 
@@ -146,6 +147,7 @@ public static class DiceMiniRecipe
             ScalingFactor = scalingFactor,
             Seed = options.Seed,
             ImageSize = options.ImageSize,
+            Device = options.Device,
         }, frozen);
         var teacherResult = run.Stage("teacher", report => teacher.Train(Progress(report), cancellationToken));
 
@@ -258,6 +260,7 @@ public static class DiceMiniRecipe
                 ["batch_size"] = options.ClassifierBatchSize,
                 ["final_loss"] = Finite(built.ClassifierLoss),
             },
+            ["device"] = options.Device is { } device ? device.ToString() : "cpu",
             ["stage_seconds"] = stageSeconds,
             ["total_seconds"] = Math.Round(times.Values.Sum(), 3),
         };

@@ -3,6 +3,7 @@ using Dice.Models.Classifier;
 using Dice.Models.Clip;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
+using Dice.Torch;
 using Dice.Trainer.Classifier;
 
 namespace Dice.Trainer.Recipes;
@@ -60,6 +61,9 @@ public sealed record DiceMiniRecipeOptions
     public int ClassifierSteps { get; init; }
 
     public int ClassifierBatchSize { get; init; }
+
+    /// <summary>Where the VAE and the teacher train (null: CPU). The classifier and the exports always run on the CPU.</summary>
+    public torch.Device? Device { get; init; }
 
     /// <summary>
     /// Seconds, for the tests: 3-level VAE [8, 8, 16] (4×), UNet [16, 32] on 8×8 latents, a 1-layer CLIP 16 wide,
