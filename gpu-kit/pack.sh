@@ -16,7 +16,7 @@
 #
 # Output, under DIR (default: .gpu-kit/ in the repository, ignored by git):
 #   carry/MANIFEST, carry/dice-gpu-kit.tar.gz.part-NNN     what travels: the gzipped kit in CHUNK-sized parts and
-#                                                          their sizes and sha256 (default 48 MiB a part)
+#                                                          their sizes and sha256 (default 40 MiB a part)
 #   carry/run.sh, carry/chunks.sh                          copies of the scripts that unpack and run it
 #   CONTENTS                                               a copy of the kit's file list, to read here
 #   stage/ (the kit, unpacked), build/ (bin/ and obj/ of the publishes), cache/ (the fetched provider), empty/
@@ -36,7 +36,7 @@ readonly PROVIDER=libonnxruntime_providers_cuda.so
 readonly BENCH_REL=benchmarks/Dice.Benchmarks/bin/Release/net10.0
 
 out="$root/.gpu-kit"
-chunk_bytes=$((48 * 1024 * 1024))
+chunk_bytes=$((40 * 1024 * 1024))
 provider_dir=""
 from_stage=""
 

@@ -10,13 +10,13 @@
 # Same seed → same weights: every step is seeded and runs single-process on the CPU.
 # Environment: DICE_MINI_SEED (0), DICE_MINI_DEVICE (cpu; cuda trains VAE, teacher and sharpener on the GPU),
 # DICE_MINI_TEACHER_STEPS / DICE_MINI_TEACHER_LR / DICE_MINI_VAE_STEPS (override the full preset),
-# DICE_MINI_SHARPENER_STEPS (600), DICE_MINI_EP (cpu; the execution provider of dice eval).
+# DICE_MINI_SHARPENER_STEPS (1500), DICE_MINI_EP (cpu; the execution provider of dice eval).
 # Inside the GPU kit (gpu-kit/run.sh sets DICE_GPU_KIT) the kit's self-contained `dice` runs instead of dotnet.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(realpath -m "${1:-$root/onnx-models/dice-mini}")"
 seed="${DICE_MINI_SEED:-0}"
-sharpener_steps="${DICE_MINI_SHARPENER_STEPS:-600}"
+sharpener_steps="${DICE_MINI_SHARPENER_STEPS:-1500}"
 sharpener_batch=16
 sharpener_lr=5e-4
 train_images=20000

@@ -46,6 +46,36 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
     }
 
     [Fact]
+    public void A_bfloat16_teacher_gives_nearly_the_float32_loss_and_still_trains_a_float32_sharpener()
+    {
+        using var exact = new SharpenerTrainer(Trainers.Options(model, data));
+        using var half = new SharpenerTrainer(Trainers.Options(model, data) with { TeacherPrecision = ScalarType.BFloat16, LearningRate = 1e-3 });
+        Assert.Equal(ScalarType.BFloat16, half.Unet.ComputeType);
+        using var exactBatch = exact.SampleBatch(0);
+        using var batch = half.SampleBatch(0);
+        var reference = exact.EvaluateLoss(exactBatch);
+        var before = half.EvaluateLoss(batch);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss float32 teacher {reference:R}, bfloat16 teacher {before:R}"));
+        Assert.True(Math.Abs(before - reference) <= 0.05 * reference, $"bfloat16 loss {before} vs float32 {reference}");
+        using (var scope = NewDisposeScope())
+        {
+            Assert.Equal(ScalarType.Float32, half.Target(batch).dtype);
+        }
+        half.TrainStep(batch);
+        var after = half.EvaluateLoss(batch);
+        Assert.True(after < before, $"loss {before} → {after}");
+        Assert.All(half.SharpenerOps.Parameters.Cast<Tensor>(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+    }
+
+    [Fact]
+    public void A_float16_teacher_on_the_cpu_is_refused_with_the_fix()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SharpenerTrainer(Trainers.Options(model, data) with { TeacherPrecision = ScalarType.Float16 }));
+        Assert.Contains("needs a CUDA device", error.Message, StringComparison.Ordinal);
+        Assert.Contains("bfloat16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Token_zero_of_c_dice_is_c_token_zero_exactly()
     {
         using var trainer = new SharpenerTrainer(Trainers.Options(model, data));

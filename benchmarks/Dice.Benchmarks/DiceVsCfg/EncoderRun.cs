@@ -19,11 +19,11 @@ public sealed class EncoderRun : IDisposable
     private const string InputIds = "input_ids";
     private const string Alpha = "alpha";
     private readonly SessionOptions options;
-    private readonly Encoder plain;
-    private readonly Encoder dice;
-    private readonly Sharpener? sharpener;
+    private readonly PreparedRun plain;
+    private readonly PreparedRun dice;
+    private readonly PreparedRun? sharpener;
 
-    private EncoderRun(SessionOptions options, Encoder plain, Encoder dice, Sharpener? sharpener)
+    private EncoderRun(SessionOptions options, PreparedRun plain, PreparedRun dice, PreparedRun? sharpener)
     {
         this.options = options;
         this.plain = plain;
@@ -38,16 +38,16 @@ public sealed class EncoderRun : IDisposable
         var ids = ClipTokenizer.Load(Path.Combine(folder.Root, "tokenizer")).Tokenize(model.Prompt);
         var tokens = Enumerable.Repeat(ids, batch).SelectMany(t => t.Select(i => (long)i)).ToArray();
         var options = SessionOptionsFactory.Create(new RuntimeOptions());
-        Encoder? plain = null;
-        Encoder? dice = null;
-        Sharpener? sharpener = null;
+        PreparedRun? plain = null;
+        PreparedRun? dice = null;
+        PreparedRun? sharpener = null;
         try
         {
-            plain = new Encoder(folder.ModelPath(OnnxModelFolder.TextEncoder), options, tokens, batch, ids.Length, alpha: false);
-            dice = new Encoder(folder.ModelPath(OnnxModelFolder.TextEncoderDice), options, tokens, batch, ids.Length, alpha: true);
+            plain = Encoder(folder.ModelPath(OnnxModelFolder.TextEncoder), options, tokens, batch, ids.Length, alpha: false);
+            dice = Encoder(folder.ModelPath(OnnxModelFolder.TextEncoderDice), options, tokens, batch, ids.Length, alpha: true);
             if (folder.Has(OnnxModelFolder.Sharpener))
             {
-                sharpener = new Sharpener(folder.ModelPath(OnnxModelFolder.Sharpener), options, batch, ids.Length);
+                sharpener = Sharpener(folder.ModelPath(OnnxModelFolder.Sharpener), options, batch, ids.Length);
             }
             // One untimed run each, as the pipeline suites warm up.
             plain.Run();
@@ -85,94 +85,78 @@ public sealed class EncoderRun : IDisposable
     }
 
     /// <summary>The sharpener graph r(c, c_null) on small random embeddings.</summary>
-    private sealed class Sharpener : IDisposable
+    private static PreparedRun Sharpener(string path, SessionOptions options, int batch, int length) =>
+        PreparedRun.Open(path, options, session =>
+        {
+            var c = session.InputMetadata["c"];
+            var width = c.Dimensions[^1];
+            if (width <= 0)
+            {
+                throw new InvalidDataException($"{path}: the sharpener's embedding width is not fixed");
+            }
+            var random = new Random(0);
+            OrtValue Embeddings(int n) => Floats(c.ElementDataType,
+                Enumerable.Range(0, n * length * width).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), [n, length, width]);
+            return (["c", "c_null"], [Embeddings(batch), Embeddings(1)], session.OutputMetadata.Keys.First());
+        });
+
+    /// <summary>A text encoder on token ids [batch, length], with alpha = 1 when asked for and the graph takes it.</summary>
+    private static PreparedRun Encoder(string path, SessionOptions options, long[] tokens, int batch, int length, bool alpha) =>
+        PreparedRun.Open(path, options, session =>
+        {
+            var names = new List<string> { InputIds };
+            var values = new List<OrtValue> { Ids(session.InputMetadata[InputIds].ElementDataType, tokens, batch, length) };
+            var alphaMetadata = session.InputMetadata.TryGetValue(Alpha, out var m) ? m
+                : session.OverridableInitializerMetadata.TryGetValue(Alpha, out var o) ? o
+                : null;
+            if (alpha && alphaMetadata is not null)
+            {
+                names.Add(Alpha);
+                values.Add(Floats(alphaMetadata.ElementDataType, [1.0f], alphaMetadata.Dimensions.Length == 0 ? [] : [1]));
+            }
+            var output = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
+            return ([.. names], [.. values], output);
+        });
+
+    private static OrtValue Floats(TensorElementType type, float[] values, long[] shape) => type switch
+    {
+        TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(values, shape),
+        TensorElementType.Float16 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (Float16)v).ToArray(), shape),
+        _ => throw new NotSupportedException($"float inputs of element type {type}"),
+    };
+
+    private static OrtValue Ids(TensorElementType type, long[] tokens, int batch, int length) => type switch
+    {
+        TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(tokens, [batch, length]),
+        TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(tokens.Select(t => (int)t).ToArray(), [batch, length]),
+        _ => throw new NotSupportedException($"input_ids of element type {type}"),
+    };
+
+    /// <summary>A session with its inputs made once; each <see cref="Run"/> allocates the one output it asks for.</summary>
+    private sealed class PreparedRun : IDisposable
     {
         private readonly InferenceSession session;
-        private readonly OrtValue[] inputs;
-        private readonly string[] inputNames = ["c", "c_null"];
-        private readonly string[] outputNames;
-        private readonly RunOptions runOptions = new();
-
-        public Sharpener(string path, SessionOptions options, int batch, int length)
-        {
-            session = new InferenceSession(path, options);
-            try
-            {
-                var c = session.InputMetadata["c"];
-                var width = c.Dimensions[^1];
-                if (width <= 0)
-                {
-                    throw new InvalidDataException($"{path}: the sharpener's embedding width is not fixed");
-                }
-                var random = new Random(0);
-                OrtValue Embeddings(int n) => Values(c.ElementDataType,
-                    Enumerable.Range(0, n * length * width).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray(), [n, length, width]);
-                inputs = [Embeddings(batch), Embeddings(1)];
-                outputNames = [session.OutputMetadata.Keys.First()];
-            }
-            catch
-            {
-                session.Dispose();
-                throw;
-            }
-        }
-
-        private static OrtValue Values(TensorElementType type, float[] values, long[] shape) => type switch
-        {
-            TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(values, shape),
-            TensorElementType.Float16 => OrtValue.CreateTensorValueFromMemory(values.Select(v => (Float16)v).ToArray(), shape),
-            _ => throw new NotSupportedException($"sharpener inputs of element type {type}"),
-        };
-
-        public float Run()
-        {
-            using var results = session.Run(runOptions, inputNames, inputs, outputNames);
-            var value = results[0];
-            return value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float16
-                ? (float)value.GetTensorDataAsSpan<Float16>()[0]
-                : value.GetTensorDataAsSpan<float>()[0];
-        }
-
-        public void Dispose()
-        {
-            foreach (var input in inputs)
-            {
-                input.Dispose();
-            }
-            runOptions.Dispose();
-            session.Dispose();
-        }
-    }
-
-    private sealed class Encoder : IDisposable
-    {
-        private readonly InferenceSession session;
-        private readonly OrtValue[] inputs;
         private readonly string[] inputNames;
+        private readonly OrtValue[] inputs;
         private readonly string[] outputNames;
         private readonly RunOptions runOptions = new();
 
-        public Encoder(string path, SessionOptions options, long[] tokens, int batch, int length, bool alpha)
+        private PreparedRun(InferenceSession session, string[] inputNames, OrtValue[] inputs, string output)
         {
-            session = new InferenceSession(path, options);
+            this.session = session;
+            this.inputNames = inputNames;
+            this.inputs = inputs;
+            outputNames = [output];
+        }
+
+        public static PreparedRun Open(string path, SessionOptions options,
+            Func<InferenceSession, (string[] Names, OrtValue[] Values, string Output)> prepare)
+        {
+            var session = new InferenceSession(path, options);
             try
             {
-                var names = new List<string> { InputIds };
-                var values = new List<OrtValue> { Ids(session.InputMetadata[InputIds].ElementDataType, tokens, batch, length) };
-                var alphaMetadata = session.InputMetadata.TryGetValue(Alpha, out var m) ? m
-                    : session.OverridableInitializerMetadata.TryGetValue(Alpha, out var o) ? o
-                    : null;
-                if (alpha && alphaMetadata is not null)
-                {
-                    long[] shape = alphaMetadata.Dimensions.Length == 0 ? [] : [1];
-                    names.Add(Alpha);
-                    values.Add(alphaMetadata.ElementDataType == TensorElementType.Float16
-                        ? OrtValue.CreateTensorValueFromMemory(new[] { (Float16)1.0f }, shape)
-                        : OrtValue.CreateTensorValueFromMemory(new[] { 1.0f }, shape));
-                }
-                inputNames = [.. names];
-                inputs = [.. values];
-                outputNames = [session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First()];
+                var (names, values, output) = prepare(session);
+                return new PreparedRun(session, names, values, output);
             }
             catch
             {
@@ -181,13 +165,7 @@ public sealed class EncoderRun : IDisposable
             }
         }
 
-        private static OrtValue Ids(TensorElementType type, long[] tokens, int batch, int length) => type switch
-        {
-            TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(tokens, [batch, length]),
-            TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(tokens.Select(t => (int)t).ToArray(), [batch, length]),
-            _ => throw new NotSupportedException($"input_ids of element type {type}"),
-        };
-
+        /// <summary>Returns one element of the output so the work cannot be skipped.</summary>
         public float Run()
         {
             using var results = session.Run(runOptions, inputNames, inputs, outputNames);

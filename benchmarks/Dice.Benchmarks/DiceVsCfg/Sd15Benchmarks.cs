@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Dice.Runtime.Pipelines;
 
 namespace Dice.Benchmarks.DiceVsCfg;
 
@@ -20,58 +19,24 @@ namespace Dice.Benchmarks.DiceVsCfg;
 /// </para>
 /// </summary>
 [Config(typeof(Sd15JobConfig))]
-public class Sd15PipelineBenchmarks : IDisposable
+public class Sd15PipelineBenchmarks : PipelineBenchmarks
 {
-    private PipelineRun? run;
-
-    [ParamsAllValues]
-    public GuidanceMode Mode { get; set; }
-
     [Params(1, 2)]
     public int Batch { get; set; }
 
-    [GlobalSetup]
-    public void Setup() => run = PipelineRun.Start(nameof(Sd15PipelineBenchmarks), BenchmarkModel.Sd15, Mode, Batch);
+    protected override BenchmarkModel Model => BenchmarkModel.Sd15;
 
-    [Benchmark(Description = "SD1.5 generation, 256×256, 10 steps")]
-    public GenerationResult Generate() => run!.Generate();
-
-    [GlobalCleanup]
-    public void Dispose()
-    {
-        run?.Dispose();
-        run = null;
-        GC.SuppressFinalize(this);
-    }
+    protected override int BatchSize => Batch;
 }
 
-/// <summary>The SD1.5 CLIP text encoder against its text_encoder_dice on Batch prompts (what DICE adds to
-/// text encoding), and the fused sharpener alone.</summary>
+/// <summary>The SD1.5 CLIP text encoder's encoders at batch 1 and 2.</summary>
 [Config(typeof(ShortJobConfig))]
-public class Sd15EncoderBenchmarks : IDisposable
+public class Sd15EncoderBenchmarks : EncoderBenchmarks
 {
-    private EncoderRun? run;
-
     [Params(1, 2)]
     public int Batch { get; set; }
 
-    [GlobalSetup]
-    public void Setup() => run = EncoderRun.Start(BenchmarkModel.Sd15, Batch);
+    protected override BenchmarkModel Model => BenchmarkModel.Sd15;
 
-    [Benchmark(Baseline = true, Description = "text_encoder")]
-    public float TextEncoder() => run!.RunPlain();
-
-    [Benchmark(Description = "text_encoder_dice")]
-    public float TextEncoderDice() => run!.RunDice();
-
-    [Benchmark(Description = "sharpener alone")]
-    public float SharpenerAlone() => run!.RunSharpener();
-
-    [GlobalCleanup]
-    public void Dispose()
-    {
-        run?.Dispose();
-        run = null;
-        GC.SuppressFinalize(this);
-    }
+    protected override int BatchSize => Batch;
 }

@@ -72,8 +72,8 @@ public sealed class SharpenerTrainer : IDisposable
             TextEncoder = new ClipTextModel<Tensor>(textOps, Teacher.TextEncoder);
             LoadFrozen(textOps, Teacher.WeightsPath(StableDiffusionSource.TextEncoderFolder),
                 ops => _ = new ClipTextModel<ParameterInventory.Declared>(ops, Teacher.TextEncoder));
-            var unetOps = Own(new TorchOps(Device));
-            Unet = new UNet2DConditionModel<Tensor>(unetOps, Teacher.Unet);
+            var unetOps = Own(new TorchOps(Device, options.TeacherPrecision));
+            Unet = new FrozenUnet(new UNet2DConditionModel<Tensor>(unetOps, Teacher.Unet), options.TeacherPrecision);
             LoadFrozen(unetOps, Teacher.WeightsPath(StableDiffusionSource.UnetFolder),
                 ops => _ = new UNet2DConditionModel<ParameterInventory.Declared>(ops, Teacher.Unet));
             var vaeOps = Own(new TorchOps(Device));
@@ -136,8 +136,8 @@ public sealed class SharpenerTrainer : IDisposable
     /// <summary>The frozen text encoder.</summary>
     public ClipTextModel<Tensor> TextEncoder { get; } = null!;
 
-    /// <summary>The frozen teacher UNet.</summary>
-    public UNet2DConditionModel<Tensor> Unet { get; } = null!;
+    /// <summary>The frozen teacher UNet (in <see cref="SharpenerTrainingOptions.TeacherPrecision"/>; float32 in and out).</summary>
+    public FrozenUnet Unet { get; } = null!;
 
     public SharpenerConfig SharpenerConfig { get; } = null!;
 
@@ -427,6 +427,7 @@ public sealed class SharpenerTrainer : IDisposable
         ["learning_rate"] = Options.LearningRate,
         ["image_size"] = ImageSize,
         ["negative_prompts"] = Options.NegativePrompts is { Count: > 0 },
+        ["teacher_precision"] = Options.TeacherPrecision.ToString().ToLowerInvariant(),
     };
 
     /// <summary>Kept in checkpoint manifests.</summary>
@@ -444,6 +445,7 @@ public sealed class SharpenerTrainer : IDisposable
         ["image_size"] = ImageSize.ToString(CultureInfo.InvariantCulture),
         ["data"] = Options.Data.Source,
         ["negative_prompts"] = (Options.NegativePrompts?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
+        ["teacher_precision"] = Options.TeacherPrecision.ToString().ToLowerInvariant(),
     };
 
     private void WriteValidation(long step, string checkpoint)

@@ -82,6 +82,12 @@ public sealed record SharpenerTrainingOptions
     /// <summary>Where to train; null for the CPU.</summary>
     public torch.Device? Device { get; init; }
 
+    /// <summary>
+    /// What the frozen teacher UNet computes in: float32 (default), float16 (CUDA only: libtorch has no half
+    /// convolutions on the CPU) or bfloat16. The sharpener, its optimizer and the loss stay float32.
+    /// </summary>
+    public torch.ScalarType TeacherPrecision { get; init; } = torch.ScalarType.Float32;
+
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
     {
@@ -113,6 +119,14 @@ public sealed record SharpenerTrainingOptions
         if (ImageSize is { } size && size < 1)
         {
             throw new ArgumentException($"image size {size} must be positive");
+        }
+        if (TeacherPrecision is not (torch.ScalarType.Float32 or torch.ScalarType.Float16 or torch.ScalarType.BFloat16))
+        {
+            throw new ArgumentException($"teacher precision {TeacherPrecision}: use float32, float16 or bfloat16");
+        }
+        if (TeacherPrecision == torch.ScalarType.Float16 && (Device?.type ?? torch.DeviceType.CPU) != torch.DeviceType.CUDA)
+        {
+            throw new ArgumentException("a float16 teacher needs a CUDA device (libtorch has no float16 convolutions on the CPU); use bfloat16 or float32 on the CPU");
         }
         if (NegativePrompts is { } negatives && negatives.Any(n => n is null))
         {

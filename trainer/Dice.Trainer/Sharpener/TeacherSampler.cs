@@ -1,6 +1,6 @@
-using Dice.Models.Unet;
 using Dice.Runtime.Schedulers;
 using Dice.Torch;
+using Dice.Trainer.Teacher;
 using static Dice.Torch.torch;
 
 namespace Dice.Trainer.Sharpener;
@@ -15,10 +15,10 @@ namespace Dice.Trainer.Sharpener;
 /// </summary>
 public sealed class TeacherSampler
 {
-    private readonly UNet2DConditionModel<Tensor> unet;
+    private readonly FrozenUnet unet;
 
     /// <exception cref="ArgumentException">An unknown scheduler, or a configuration it does not support.</exception>
-    public TeacherSampler(UNet2DConditionModel<Tensor> unet, SchedulerConfig schedulerConfig, Device device, int latentChannels,
+    public TeacherSampler(FrozenUnet unet, SchedulerConfig schedulerConfig, Device device, int latentChannels,
         int latentHeight, int latentWidth, string scheduler = SchedulerFactory.DpmPlusPlus2M)
     {
         ArgumentNullException.ThrowIfNull(unet);
