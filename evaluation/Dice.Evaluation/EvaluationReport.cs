@@ -1,3 +1,5 @@
+using Dice.Evaluation.Metrics;
+
 namespace Dice.Evaluation;
 
 /// <summary>What `dice eval` measured: the table's rows and everything needed to rerun it.</summary>
@@ -21,6 +23,9 @@ public sealed record EvaluationReport
     public IReadOnlyList<MethodScore> AlphaSweep { get; init; } = [];
 
     public IReadOnlyList<MethodScore> GuidanceSweep { get; init; } = [];
+
+    /// <summary>The attribute classifier's accuracy on the real images of the same scenes (null without them).</summary>
+    public AttributeAccuracy? RealImageAccuracy { get; init; }
 
     /// <summary>Why a metric is missing, or null.</summary>
     public string? Note { get; init; }

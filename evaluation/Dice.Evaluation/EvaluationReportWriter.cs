@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dice.Data;
+using Dice.Evaluation.Metrics;
 using Dice.Runtime.IO;
 
 namespace Dice.Evaluation;
@@ -39,6 +40,23 @@ public static class EvaluationReportWriter
             md.AppendLine("- naive scaling grid: " + string.Join(", ", report.ScalingGrid.Select(g => Invariant(
                 $"s={g.Method.Strength:0.###} → {(g.Accuracy is { } a ? a.Mean.ToString("P1", CultureInfo.InvariantCulture) : g.CfgFidelity.ToString("F4", CultureInfo.InvariantCulture))}"))) + ".");
         }
+        if (report.Rows.Any(r => r.Accuracy is not null))
+        {
+            md.AppendLine();
+            md.AppendLine("Attribute accuracy per head (the classifier's reading of each attribute the caption states):");
+            md.AppendLine();
+            md.AppendLine("| | " + string.Join(" | ", AttributeSchema.Heads.Select(h => h.Name)) + " |");
+            md.AppendLine("|---|" + string.Concat(AttributeSchema.Heads.Select(_ => "---:|")));
+            foreach (var row in report.Rows.Where(r => r.Accuracy is not null))
+            {
+                md.AppendLine(PerHeadRow(row.Method.Name, row.Accuracy!));
+            }
+            if (report.RealImageAccuracy is { } real)
+            {
+                md.AppendLine(PerHeadRow("real images (the classifier itself)", real));
+            }
+            md.AppendLine();
+        }
         if (embeddings is not null)
         {
             md.AppendLine(Invariant(
@@ -72,6 +90,7 @@ public static class EvaluationReportWriter
             ["naive_scaling_grid"] = Rows(report.ScalingGrid),
             ["alpha_sweep"] = Rows(report.AlphaSweep),
             ["guidance_sweep"] = Rows(report.GuidanceSweep),
+            ["real_image_accuracy"] = report.RealImageAccuracy is { } real ? Accuracy(real) : null,
             ["note"] = report.Note,
         };
         if (embeddings is not null)
@@ -119,6 +138,16 @@ public static class EvaluationReportWriter
 
     private static string Row(MethodScore r) => Invariant(
         $"| {r.Method.Name} | {r.Nfe} | {(r.TrainableParameters is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {Percent(r.Accuracy?.Mean)} | {Percent(r.Accuracy?.ExactScenes)} | {(r.FrechetDistance is { } f ? f.ToString("F3", CultureInfo.InvariantCulture) : "–")} | {r.CfgFidelity:F4} | {r.SecondsPerImage:F4} |");
+
+    private static string PerHeadRow(string name, AttributeAccuracy accuracy) =>
+        $"| {name} | " + string.Join(" | ", accuracy.PerHead.Select(a => Percent(a))) + " |";
+
+    private static JsonObject Accuracy(AttributeAccuracy a) => new()
+    {
+        ["mean"] = a.Mean,
+        ["exact_scenes"] = a.ExactScenes,
+        ["per_head"] = new JsonObject(AttributeSchema.Heads.Select((h, i) => KeyValuePair.Create(h.Name, (JsonNode?)JsonValue.Create(a.PerHead[i])))),
+    };
 
     private static string Percent(double? value) => value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "–";
 

@@ -64,6 +64,7 @@ public static class QualityEvaluation
             ScalingGrid = grid,
             AlphaSweep = (alphaSweep ?? []).Select(a => Evaluate(EvaluationMethod.Dice(a))).ToList(),
             GuidanceSweep = (guidanceSweep ?? []).Select(w => Evaluate(EvaluationMethod.Cfg(w))).ToList(),
+            RealImageAccuracy = evaluator.RealImageAccuracy,
             Note = evaluator.MissingMetricsNote,
         };
     }

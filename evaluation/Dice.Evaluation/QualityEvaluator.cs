@@ -32,9 +32,17 @@ public sealed class QualityEvaluator
         this.options = options;
         if (classifier is not null && prompts.RenderRealImages(classifier.ImageSize) is { } real)
         {
-            realStatistics = FeatureStatistics.Fit(classifier.Classify(real).Features);
+            var predictions = classifier.Classify(real);
+            realStatistics = FeatureStatistics.Fit(predictions.Features);
+            RealImageAccuracy = AttributeAccuracy.Score(predictions.Labels, prompts.Scenes!);
         }
     }
+
+    /// <summary>
+    /// The classifier's accuracy on the real (rendered) images of the prompt set's scenes: how far the judge itself
+    /// can be trusted; null without a classifier or scenes.
+    /// </summary>
+    public AttributeAccuracy? RealImageAccuracy { get; }
 
     /// <summary>Why accuracy or the Fréchet distance are missing, or null when both are there.</summary>
     public string? MissingMetricsNote => classifier is null

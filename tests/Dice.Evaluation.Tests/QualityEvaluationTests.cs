@@ -97,6 +97,19 @@ public sealed class QualityEvaluationTests(SmokeModel model)
         var first = doc.RootElement.GetProperty("rows")[0];
         Assert.Equal(report.Rows[0].Accuracy!.Mean, first.GetProperty("attribute_accuracy").GetDouble());
         Assert.Equal(10, first.GetProperty("per_head_accuracy").EnumerateObject().Count());
+
+        // The judge's own accuracy on the real images of the same scenes, per head, in both files.
+        using var classifier = new OnnxAttributeClassifier(Path.Combine(model.WithIdentityDice, "classifier", "model.onnx"));
+        var expected = Dice.Evaluation.Metrics.AttributeAccuracy.Score(
+            classifier.Classify(PromptSet.DiceMiniHeldOut(4).RenderRealImages(classifier.ImageSize)!).Labels, PromptSet.DiceMiniHeldOut(4).Scenes!);
+        Assert.NotNull(report.RealImageAccuracy);
+        Assert.Equal(expected.PerHead, report.RealImageAccuracy!.PerHead);
+        var real = doc.RootElement.GetProperty("real_image_accuracy");
+        Assert.Equal(expected.Mean, real.GetProperty("mean").GetDouble());
+        Assert.Equal(10, real.GetProperty("per_head").EnumerateObject().Count());
+        Assert.Contains("| real images (the classifier itself) | " + string.Join(" | ",
+            expected.PerHead.Select(a => a.ToString("P1", System.Globalization.CultureInfo.InvariantCulture))) + " |", text);
+        Assert.Contains("| object1.color |", text);
     }
 
     [Fact]
