@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Re-creates the embedded default model onnx-models/dice-mini from nothing but this repository:
 #   1. dice mini   — tokenizer, VAE, text encoder + UNet (the teacher), attribute classifier, ONNX export
-#   2. dice data   — the training split as an imagefolder (what `dice train` reads)
-#   3. dice train  — the DICE sharpener against the frozen teacher (Algorithm 1, w = 5)
-#   4. dice export — sharpener/ and text_encoder_dice/ fused ahead of the text encoder
-#   5. dice half   — the diffusers weights/ folder stored as float16 (the ONNX stays float32)
+#   2. dice half   — the diffusers weights/ folder stored as float16 (the ONNX stays float32)
+#   3. dice data   — the training split as an imagefolder (what `dice train` reads)
+#   4. dice train  — the DICE sharpener against the frozen teacher (Algorithm 1, w = 5)
+#   5. dice export — sharpener/ and text_encoder_dice/ fused ahead of the text encoder
 #   6. dice eval   — the model card's table, sweeps and embedding similarities
 # Usage: scripts/make-dice-mini.sh [OUT]   (default OUT: onnx-models/dice-mini; replaced only when all steps succeed)
 # Same seed → same weights: every step is seeded and runs single-process on the CPU.
 # Environment: DICE_MINI_SEED (0), DICE_MINI_DEVICE (cpu; cuda trains VAE, teacher and sharpener on the GPU),
 # DICE_MINI_TEACHER_STEPS / DICE_MINI_TEACHER_LR / DICE_MINI_VAE_STEPS (override the full preset),
-# DICE_MINI_SHARPENER_STEPS (1500), DICE_MINI_EP (cpu; the execution provider of dice eval).
+# DICE_MINI_SHARPENER_STEPS (4000), DICE_MINI_EP (cpu; the execution provider of dice eval),
+# DICE_MINI_TEACHER_FROM=FOLDER (skip step 1: reuse the teacher of an existing dice-mini folder, e.g. to retrain
+# only the sharpener; its weights/, ONNX components, classifier and recipe.json are copied, the rest is redone).
 # Inside the GPU kit (gpu-kit/run.sh sets DICE_GPU_KIT) the kit's self-contained `dice` runs instead of dotnet.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(realpath -m "${1:-$root/onnx-models/dice-mini}")"
 seed="${DICE_MINI_SEED:-0}"
-sharpener_steps="${DICE_MINI_SHARPENER_STEPS:-1500}"
+sharpener_steps="${DICE_MINI_SHARPENER_STEPS:-4000}"
 sharpener_batch=16
 sharpener_lr=5e-4
+# The reference sharpener (inner 512, 8 heads) is sized for d = 768; dice-mini's d is 64, so a proportionate inner width.
+sharpener_inner=128
+sharpener_heads=4
 train_images=20000
 eval_prompts=500
 device="${DICE_MINI_DEVICE:-cpu}"
@@ -41,8 +46,22 @@ model="$work/dice-mini"
 start=$(date +%s)
 stage() { echo; echo "== $1 ($(( $(date +%s) - start )) s so far)"; }
 
-stage "teacher, tokenizer, VAE and classifier: dice mini --scale full"
-dice mini --scale full --seed "$seed" --device "$device" "${overrides[@]}" --out "$model"
+if [ -n "${DICE_MINI_TEACHER_FROM:-}" ]; then
+  from="$(realpath "$DICE_MINI_TEACHER_FROM")"
+  stage "teacher: reused from $from"
+  mkdir -p "$model"
+  for part in model_index.json recipe.json scheduler tokenizer text_encoder unet vae_decoder vae_encoder classifier weights; do
+    [ -e "$from/$part" ] || { echo "error: $from has no $part: not a dice-mini folder made by dice mini" >&2; exit 1; }
+    cp -r "$from/$part" "$model/"
+  done
+else
+  stage "teacher, tokenizer, VAE and classifier: dice mini --scale full"
+  dice mini --scale full --seed "$seed" --device "$device" "${overrides[@]}" --out "$model"
+fi
+
+# Stored as float16 before the sharpener trains, so that it learns against exactly the teacher that ships.
+stage "float16 weights: dice half"
+dice half "$model/weights"
 
 stage "training images: dice data"
 dice data --split train --count "$train_images" --out "$work/data"
@@ -50,16 +69,13 @@ dice data --split train --count "$train_images" --out "$work/data"
 stage "sharpener: dice train"
 dice train --teacher "$model/weights" --data "$work/data" --out "$work/sharpener" --seed "$seed" \
   --steps "$sharpener_steps" --batch "$sharpener_batch" --lr "$sharpener_lr" --guidance 5 \
-  --checkpoint-every "$sharpener_steps" --device "$device"
+  --inner-dim "$sharpener_inner" --heads "$sharpener_heads" --checkpoint-every "$sharpener_steps" --device "$device"
 mkdir -p "$model/training"
 cp "$work/sharpener.checkpoints/loss.jsonl" "$model/training/sharpener-loss.jsonl"
 cp "$work/sharpener.checkpoints/validation/"*.png "$model/training/"
 
 stage "fuse: dice export"
 dice export --sharpener "$work/sharpener" --model "$model"
-
-stage "float16 weights: dice half"
-dice half "$model/weights"
 
 stage "evaluation: dice eval"
 dice eval --model "$model" --count "$eval_prompts" --guidance 5 --alpha 1 --ep "$ep" \
@@ -68,9 +84,12 @@ dice eval --model "$model" --count "$eval_prompts" --guidance 5 --alpha 1 --ep "
 seconds=$(( $(date +%s) - start ))
 gpu=""
 [ "$device" != cpu ] && gpu="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 || true)"
-printf '{\n  "seconds": %d,\n  "machine": "%s, %s cores%s",\n  "device": "%s",\n  "command": "scripts/make-dice-mini.sh"\n}\n' \
-  "$seconds" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" "${gpu:+, $gpu}" "$device" > "$model/make.json"
+printf '{\n  "seconds": %d,\n  "machine": "%s, %s cores%s",\n  "device": "%s",\n  "teacher_reused_from": "%s",\n  "command": "scripts/make-dice-mini.sh"\n}\n' \
+  "$seconds" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" "${gpu:+, $gpu}" "$device" \
+  "${DICE_MINI_TEACHER_FROM:+$(basename "$from")}" > "$model/make.json"
 
+# The model card (README.md) is written by hand from these numbers; it carries over to the new folder.
+if [ -f "$out/README.md" ]; then cp "$out/README.md" "$model/README.md"; fi
 # Replace the old folder only now that everything succeeded.
 if [ -e "$out" ]; then mv "$out" "$work/previous"; fi
 mv "$model" "$out"

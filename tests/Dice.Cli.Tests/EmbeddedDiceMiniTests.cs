@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Dice.Runtime.Images;
+using Dice.Tests.Shared;
+
+namespace Dice.Cli.Tests;
+
+/// <summary>The dice-mini folder that ships in onnx-models/ and is copied beside the executable.</summary>
+public sealed class EmbeddedDiceMiniTests
+{
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "onnx-models", "dice-mini");
+
+    [Fact]
+    public void Generate_without_a_model_draws_a_dice_image_with_one_unet_call_per_step()
+    {
+        using var dir = new TempDirectory();
+        var output = dir.File("default.png");
+        var r = DiceProcess.Run(["generate", "a large red circle on the left on a blue background", "--seed", "0", "--out", output],
+            new Dictionary<string, string> { ["DICE_MODEL"] = "" });
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var image = PngFile.Read(output).ToRgbImage();
+        Assert.Equal((32, 32), (image.Width, image.Height));
+        using var sidecar = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(output, ".json")));
+        Assert.Equal("dice", sidecar.RootElement.GetProperty("mode").GetString());
+        Assert.Equal(20, sidecar.RootElement.GetProperty("unet_calls").GetInt32());
+        Assert.Equal(Path.GetFullPath(Folder), Path.GetFullPath(sidecar.RootElement.GetProperty("model").GetString()!));
+    }
+
+    [Fact]
+    public void The_folder_holds_every_shipped_part_in_at_most_24_MB()
+    {
+        string[] parts =
+        [
+            "model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json", "tokenizer/merges.txt",
+            "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "vae_encoder/model.onnx",
+            "text_encoder_dice/model.onnx", "sharpener/model.onnx", "sharpener/config.json", "classifier/model.onnx",
+            "weights/unet/diffusion_pytorch_model.safetensors", "weights/text_encoder/model.safetensors",
+            "weights/vae/diffusion_pytorch_model.safetensors", "recipe.json", "README.md", "eval/eval.md",
+        ];
+        Assert.All(parts, p => Assert.True(File.Exists(Path.Combine(Folder, p)), $"dice-mini has no {p}"));
+        var bytes = Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.True(bytes <= 24_000_000, $"dice-mini is {bytes:N0} bytes, over 24 MB");
+    }
+}
