@@ -128,9 +128,7 @@ public static class EvaluationReportWriter
         ["trainable_parameters"] = r.TrainableParameters,
         ["attribute_accuracy"] = r.Accuracy?.Mean,
         ["exact_scenes"] = r.Accuracy?.ExactScenes,
-        ["per_head_accuracy"] = r.Accuracy is { } a
-            ? new JsonObject(AttributeSchema.Heads.Select((h, i) => KeyValuePair.Create(h.Name, (JsonNode?)JsonValue.Create(a.PerHead[i]))))
-            : null,
+        ["per_head_accuracy"] = r.Accuracy is { } a ? PerHead(a) : null,
         ["frechet_distance"] = r.FrechetDistance,
         ["cfg_fidelity_rmse"] = r.CfgFidelity,
         ["seconds_per_image"] = r.SecondsPerImage,
@@ -146,8 +144,11 @@ public static class EvaluationReportWriter
     {
         ["mean"] = a.Mean,
         ["exact_scenes"] = a.ExactScenes,
-        ["per_head"] = new JsonObject(AttributeSchema.Heads.Select((h, i) => KeyValuePair.Create(h.Name, (JsonNode?)JsonValue.Create(a.PerHead[i])))),
+        ["per_head"] = PerHead(a),
     };
+
+    private static JsonObject PerHead(AttributeAccuracy a) =>
+        new(AttributeSchema.Heads.Select((h, i) => KeyValuePair.Create(h.Name, (JsonNode?)JsonValue.Create(a.PerHead[i]))));
 
     private static string Percent(double? value) => value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "–";
 

@@ -78,7 +78,7 @@ public sealed class TrainCommandTests(TinyOnnxModel model, DatasetFixture data) 
     [InlineData("--validation-prompts", "empty", "has no prompts")]
     [InlineData("--validation-steps", "-1", "--validation-steps")]
     [InlineData("--teacher-precision", "fp8", "unknown --teacher-precision 'fp8'")]
-    [InlineData("--teacher-precision", "fp16", "needs --device cuda")]
+    [InlineData("--teacher-precision", "fp16", "a float16 teacher needs a CUDA device")]
     public void Bad_validation_options_are_one_line_errors_and_write_nothing(string option, string value, string reason)
     {
         using var temp = new TempDirectory();

@@ -111,10 +111,6 @@ public static class TrainCommand
             "bf16" or "bfloat16" => torch.ScalarType.BFloat16,
             _ => throw new DiceUsageException($"unknown --teacher-precision '{options.TeacherPrecision}': use fp32, fp16 or bf16"),
         };
-        if (teacherPrecision == torch.ScalarType.Float16 && device.type != torch.DeviceType.CUDA)
-        {
-            throw new DiceUsageException("--teacher-precision fp16 needs --device cuda (libtorch has no float16 convolutions on the CPU); use bf16 or fp32 on the CPU");
-        }
         var checkpoints = CheckpointFolder(options.Output);
         SharpenerTrainer trainer;
         try
