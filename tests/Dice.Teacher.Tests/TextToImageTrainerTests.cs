@@ -39,6 +39,48 @@ public sealed class TextToImageTrainerTests(TokenizerFixture tokenizer) : IClass
     }
 
     [Fact]
+    public void The_inverse_snr_weights_are_one_at_low_noise_and_capped_at_high_noise()
+    {
+        var schedule = DiffusionNoiseSchedule.StableDiffusion15;
+        var weights = schedule.InverseSnrLossWeights(20);
+        Assert.Equal(1f, weights[0]);
+        Assert.Equal(1f, weights[300]); // SNR 1.45 there
+        var a700 = schedule.AlphasCumprod[700];
+        Assert.Equal((1 - a700) / a700, weights[700], 4); // 11.1, under the cap
+        Assert.Equal(20f, weights[999]); // 1/SNR is 213 at t = 999
+        Assert.All(schedule.InverseSnrLossWeights(1), w => Assert.Equal(1f, w));
+        Assert.Throws<ArgumentOutOfRangeException>(() => schedule.InverseSnrLossWeights(0.5));
+        Assert.Throws<ArgumentException>(() => new TextToImageTrainer(Options() with { InverseSnrWeightCap = double.NaN }, Vae));
+    }
+
+    [Fact]
+    public void The_weighted_loss_scales_each_sample_by_its_timesteps_weight()
+    {
+        using var plain = new TextToImageTrainer(Options(), Vae);
+        using var weighted = new TextToImageTrainer(Options() with { InverseSnrWeightCap = 20 }, Vae);
+        using var sampled = plain.SampleBatch(0);
+        DiffusionBatch At(long t) => new(sampled.Latents.clone(), sampled.InputIds.clone(), torch.full([4], t, torch.ScalarType.Int64),
+            sampled.Noise.clone(), sampled.Captions);
+        using var highNoise = At(999);
+        using var lowNoise = At(10);
+        Assert.Equal(20 * plain.EvaluateLoss(highNoise), weighted.EvaluateLoss(highNoise), 5);
+        Assert.Equal(plain.EvaluateLoss(lowNoise), weighted.EvaluateLoss(lowNoise), 6);
+        Assert.Equal("20", weighted.Metadata()["inverse_snr_weight_cap"]);
+    }
+
+    [Fact]
+    public void Caption_noise_reaches_the_training_captions()
+    {
+        using var exact = new TextToImageTrainer(Options() with { BatchSize = 32 }, Vae);
+        using var noisy = new TextToImageTrainer(Options() with { BatchSize = 32, CaptionNoise = 0.5 }, Vae);
+        using var a = exact.SampleBatch(0);
+        using var b = noisy.SampleBatch(0);
+        var differing = a.Captions.Zip(b.Captions).Count(p => p.First != p.Second);
+        Assert.InRange(differing, 20, 32);
+        Assert.Throws<ArgumentException>(() => new TextToImageTrainer(Options() with { CaptionNoise = 1.5 }, Vae));
+    }
+
+    [Fact]
     public void The_same_seed_gives_bit_identical_losses()
     {
         using var first = new TextToImageTrainer(Options(), Vae);

@@ -16,9 +16,12 @@ public sealed record DatasetOptions
 
     /// <summary>Probability that a scene has two objects rather than one.</summary>
     public double TwoObjectProbability { get; init; } = SceneSampler.DefaultTwoObjectProbability;
+
+    /// <summary>Chance that a caption mis-states any one attribute (see <see cref="Data.CaptionNoise"/>); 0: captions are exact.</summary>
+    public double CaptionNoise { get; init; }
 }
 
-/// <summary>A scene and its caption, without the image.</summary>
+/// <summary>A scene and its caption, without the image. With caption noise the caption may mis-state the scene.</summary>
 public sealed record CaptionedScene(long Index, SceneSpec Scene, string Caption);
 
 /// <summary>One generated sample: scene, caption and rendered image.</summary>
@@ -33,6 +36,7 @@ public sealed class DatasetGenerator
     private readonly SceneSampler _sampler;
     private readonly CaptionWriter _captions;
     private readonly SceneRenderer _renderer;
+    private readonly CaptionNoise _noise;
 
     public DatasetGenerator(DatasetOptions options)
     {
@@ -42,6 +46,7 @@ public sealed class DatasetGenerator
         _sampler = new SceneSampler(options.Seed, options.TwoObjectProbability);
         _captions = new CaptionWriter(options.Seed);
         _renderer = new SceneRenderer(options.Supersampling);
+        _noise = new CaptionNoise(options.CaptionNoise);
     }
 
     /// <summary>A generator with the default settings and <paramref name="seed"/>.</summary>
@@ -57,7 +62,7 @@ public sealed class DatasetGenerator
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var scene = _sampler.Sample(index);
-        return new CaptionedScene(index, scene, _captions.Write(scene, index));
+        return new CaptionedScene(index, scene, _captions.Write(_noise.Stated(scene, Options.Seed, index), index));
     }
 
     /// <summary>Sample <paramref name="index"/>, rendered.</summary>

@@ -37,7 +37,7 @@ public static class DiceVsCfgSummary
             var job = pipelineReports[0].BenchmarkCase.Job;
             pipelineReports = pipelineReports.Where(r => r.BenchmarkCase.Job.DisplayInfo == job.DisplayInfo).ToList();
             var cases = new List<CaseMeasurement>();
-            var records = stages.Where(s => s.Suite == suite.Pipeline.Name).ToList();
+            var records = stages.Where(s => s.Suite == suite.Model.Name).ToList();
             foreach (var report in pipelineReports)
             {
                 if (report.ResultStatistics is not { } statistics)

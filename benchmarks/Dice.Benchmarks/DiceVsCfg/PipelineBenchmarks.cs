@@ -19,8 +19,10 @@ public abstract class PipelineBenchmarks : IDisposable
 
     protected abstract int BatchSize { get; }
 
+    // Records are keyed by the model's name: BenchmarkDotNet runs a generated subclass of the suite, so the
+    // runtime type's name is not the suite's.
     [GlobalSetup]
-    public void Setup() => run = PipelineRun.Start(GetType().Name, Model, Mode, BatchSize);
+    public void Setup() => run = PipelineRun.Start(Model, Mode, BatchSize);
 
     [Benchmark(Description = "generation")]
     public GenerationResult Generate() => run!.Generate();

@@ -40,7 +40,7 @@ public sealed class PipelineRun : IDisposable
     /// Loads the pipeline and runs one untimed generation of a single step, so that every session (the DICE encoder's
     /// included, which the pipeline creates on first use) has run once at the benchmark's shapes.
     /// </summary>
-    public static PipelineRun Start(string suite, BenchmarkModel model, GuidanceMode mode, int batch)
+    public static PipelineRun Start(BenchmarkModel model, GuidanceMode mode, int batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         var pipeline = StableDiffusionPipeline.Load(model.RequireFolder());
@@ -48,7 +48,7 @@ public sealed class PipelineRun : IDisposable
         {
             var request = RequestFor(model, mode, batch);
             pipeline.Generate(request with { Steps = 1 });
-            return new PipelineRun(pipeline, request, new StageRecorder(suite, mode, batch));
+            return new PipelineRun(pipeline, request, new StageRecorder(model.Name, mode, batch));
         }
         catch
         {

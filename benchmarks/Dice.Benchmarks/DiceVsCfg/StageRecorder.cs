@@ -15,7 +15,7 @@ public sealed record StageSample(double TextEncoderSeconds, double UnetLoopSecon
     }
 }
 
-/// <summary>Every generation one benchmark case ran (warm-up excluded), keyed by suite, mode and batch, and the image size.</summary>
+/// <summary>Every generation one benchmark case ran (warm-up excluded), keyed by suite (the model's name), mode and batch, and the image size.</summary>
 public sealed record StageRecord(string Suite, string Mode, int Batch, int Width, int Height, IReadOnlyList<StageSample> Samples)
 {
     /// <summary>The mean of each time over the samples (UNet calls and batch: the first sample's; all are equal).</summary>

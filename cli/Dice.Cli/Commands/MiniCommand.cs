@@ -37,6 +37,12 @@ public sealed class MiniOptions
 
     [Option("teacher-lr", HelpText = "Override the preset's teacher learning rate.")]
     public double? TeacherLearningRate { get; set; }
+
+    [Option("teacher-caption-noise", HelpText = "Override the preset's chance that a teacher training caption mis-states any one attribute (0 to 1).")]
+    public double? TeacherCaptionNoise { get; set; }
+
+    [Option("teacher-snr-cap", HelpText = "Override the preset's cap of the inverse-SNR weight on the teacher's epsilon loss (≥ 1; 1: plain MSE).")]
+    public double? TeacherInverseSnrWeightCap { get; set; }
 }
 
 /// <summary>`dice mini`: runs <see cref="DiceMiniRecipe"/> with a progress bar and prints where the folder went.</summary>
@@ -60,12 +66,22 @@ public static class MiniCommand
         {
             throw new DiceUsageException($"--teacher-lr must be a positive number (got {lr})");
         }
+        if (options.TeacherCaptionNoise is { } noise && !(noise is >= 0 and <= 1))
+        {
+            throw new DiceUsageException($"--teacher-caption-noise must lie in [0, 1] (got {noise})");
+        }
+        if (options.TeacherInverseSnrWeightCap is { } cap && !(cap >= 1 && double.IsFinite(cap)))
+        {
+            throw new DiceUsageException($"--teacher-snr-cap must be a finite number ≥ 1 (got {cap}); 1 is plain epsilon MSE");
+        }
         recipe = recipe with
         {
             VaeSteps = options.VaeSteps ?? recipe.VaeSteps,
             TeacherSteps = options.TeacherSteps ?? recipe.TeacherSteps,
             TeacherBatchSize = options.TeacherBatchSize ?? recipe.TeacherBatchSize,
             TeacherLearningRate = options.TeacherLearningRate ?? recipe.TeacherLearningRate,
+            TeacherCaptionNoise = options.TeacherCaptionNoise ?? recipe.TeacherCaptionNoise,
+            TeacherInverseSnrWeightCap = options.TeacherInverseSnrWeightCap ?? recipe.TeacherInverseSnrWeightCap,
             Device = TrainingDevice.Parse(options.Device),
         };
         if (string.IsNullOrWhiteSpace(options.Output))

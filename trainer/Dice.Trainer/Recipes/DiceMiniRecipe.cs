@@ -144,6 +144,8 @@ public static class DiceMiniRecipe
             Run = new TrainingRunOptions { Steps = options.TeacherSteps },
             BatchSize = options.TeacherBatchSize,
             LearningRate = options.TeacherLearningRate,
+            CaptionNoise = options.TeacherCaptionNoise,
+            InverseSnrWeightCap = options.TeacherInverseSnrWeightCap,
             ScalingFactor = scalingFactor,
             Seed = options.Seed,
             ImageSize = options.ImageSize,
@@ -251,6 +253,8 @@ public static class DiceMiniRecipe
                 ["steps"] = options.TeacherSteps,
                 ["batch_size"] = options.TeacherBatchSize,
                 ["learning_rate"] = options.TeacherLearningRate,
+                ["caption_noise"] = options.TeacherCaptionNoise,
+                ["inverse_snr_weight_cap"] = options.TeacherInverseSnrWeightCap,
                 ["final_loss"] = Finite(built.TeacherLoss),
             },
             ["classifier"] = new JsonObject

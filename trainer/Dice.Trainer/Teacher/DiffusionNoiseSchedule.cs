@@ -49,4 +49,19 @@ public sealed class DiffusionNoiseSchedule
 
     /// <summary>√(1 − ᾱ_t), the weight of the noise in x_t.</summary>
     public float[] NoiseScales() => AlphasCumprod.Select(a => MathF.Sqrt(1 - a)).ToArray();
+
+    /// <summary>
+    /// Per-timestep weights of the epsilon loss: min(max(1/SNR_t, 1), <paramref name="cap"/>) with
+    /// SNR_t = ᾱ_t / (1 − ᾱ_t). Weight 1 wherever SNR ≥ 1; below that, up to <paramref name="cap"/>. In x0 terms the
+    /// epsilon loss is SNR·‖x0 − x̂0‖², so at high noise, where a scene's layout is decided, it barely trains the
+    /// prediction of x0; this restores that signal (the "truncated SNR" weighting, capped). cap = 1 is plain MSE.
+    /// </summary>
+    public float[] InverseSnrLossWeights(double cap)
+    {
+        if (!(cap >= 1) || double.IsPositiveInfinity(cap))
+        {
+            throw new ArgumentOutOfRangeException(nameof(cap), cap, "the weight cap must be a finite number ≥ 1 (1: plain epsilon MSE)");
+        }
+        return AlphasCumprod.Select(a => (float)Math.Clamp((1.0 - a) / a, 1.0, cap)).ToArray();
+    }
 }

@@ -15,10 +15,11 @@ public sealed class SceneBatchSource
     /// <param name="datasetSeed">The dataset's seed (<see cref="DiceMiniSplits.TrainSeed"/> for training).</param>
     /// <param name="imageSize">Side of the square images.</param>
     /// <param name="datasetSize">Number of distinct samples cycled through; 0 for an unbounded stream.</param>
-    public SceneBatchSource(long datasetSeed, int imageSize, long datasetSize = 0)
+    /// <param name="captionNoise">Chance that a caption mis-states any one attribute (<see cref="CaptionNoise"/>).</param>
+    public SceneBatchSource(long datasetSeed, int imageSize, long datasetSize = 0, double captionNoise = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(datasetSize);
-        generator = new DatasetGenerator(datasetSeed, imageSize);
+        generator = new DatasetGenerator(new DatasetOptions { Seed = datasetSeed, ImageSize = imageSize, CaptionNoise = captionNoise });
         DatasetSize = datasetSize;
     }
 

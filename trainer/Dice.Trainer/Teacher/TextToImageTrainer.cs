@@ -12,7 +12,8 @@ namespace Dice.Trainer.Teacher;
 /// <summary>
 /// Trains dice-mini's CLIP text encoder and UNet jointly on the latents of a frozen VAE, as SD1.x was trained:
 /// x0 = encode(image).mean × scaling_factor, t ~ U{0 … 999}, ε ~ N(0, 1), x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε with SD1.5's
-/// schedule, loss = MSE(unet(x_t, t, clip(ids).last_hidden_state), ε) (epsilon prediction), 10% of captions
+/// schedule, loss = MSE(unet(x_t, t, clip(ids).last_hidden_state), ε) (epsilon prediction; optionally each sample's
+/// MSE weighted by min(max(1/SNR_t, 1), cap), see <see cref="TextToImageTrainingOptions.InverseSnrWeightCap"/>), 10% of captions
 /// replaced by "" for classifier-free guidance; AdamW over both models. Seeded throughout: same options, same
 /// losses bit for bit on the CPU; a resumed run continues exactly.
 /// </summary>
@@ -31,6 +32,7 @@ public sealed class TextToImageTrainer : IDisposable
     private readonly Generator diffusionNoise;
     private readonly Tensor signalScales;
     private readonly Tensor noiseScales;
+    private readonly Tensor? lossWeights;
 
     /// <param name="options">Models, tokenizer, optimisation, seed.</param>
     /// <param name="vae">The trained VAE (not owned; not trained).</param>
@@ -52,7 +54,7 @@ public sealed class TextToImageTrainer : IDisposable
         ScalingFactor = options.ScalingFactor ?? vae.Config.ScalingFactor;
         Schedule = DiffusionNoiseSchedule.StableDiffusion15;
         CaptionDropout = new CaptionDropout(options.EmptyCaptionProbability);
-        data = new SceneBatchSource(options.DatasetSeed, options.ImageSize, options.DatasetSize);
+        data = new SceneBatchSource(options.DatasetSeed, options.ImageSize, options.DatasetSize, options.CaptionNoise);
 
         TextEncoderOps = new TorchOps(options.Device, ScalarType.Float32, SeedDerivation.Derive(options.Seed, "text_encoder.init"));
         UnetOps = new TorchOps(options.Device, ScalarType.Float32, SeedDerivation.Derive(options.Seed, "unet.init"));
@@ -67,6 +69,11 @@ public sealed class TextToImageTrainer : IDisposable
         {
             signalScales = cpuSignal.to(UnetOps.Device).DetachFromDisposeScope();
             noiseScales = cpuNoise.to(UnetOps.Device).DetachFromDisposeScope();
+        }
+        if (options.InverseSnrWeightCap > 1)
+        {
+            using var cpuWeights = tensor(Schedule.InverseSnrLossWeights(options.InverseSnrWeightCap));
+            lossWeights = cpuWeights.to(UnetOps.Device).DetachFromDisposeScope();
         }
         State = new TrainingState()
             .AddModel(TextEncoderName, TextEncoderOps)
@@ -186,6 +193,8 @@ public sealed class TextToImageTrainer : IDisposable
         ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
         ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["learning_rate"] = Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["caption_noise"] = Options.CaptionNoise.ToString("R", CultureInfo.InvariantCulture),
+        ["inverse_snr_weight_cap"] = Options.InverseSnrWeightCap.ToString("R", CultureInfo.InvariantCulture),
         ["empty_caption_probability"] = Options.EmptyCaptionProbability.ToString("R", CultureInfo.InvariantCulture),
         ["dataset_seed"] = Options.DatasetSeed.ToString(CultureInfo.InvariantCulture),
         ["image_size"] = Options.ImageSize.ToString(CultureInfo.InvariantCulture),
@@ -205,7 +214,12 @@ public sealed class TextToImageTrainer : IDisposable
         var noisy = (a * batch.Latents) + (s * batch.Noise);
         var hidden = TextEncoder.Forward(batch.InputIds).LastHiddenState;
         var prediction = Unet.Forward(noisy, batch.Timesteps, hidden);
-        return F.mse_loss(prediction, batch.Noise);
+        if (lossWeights is null)
+        {
+            return F.mse_loss(prediction, batch.Noise);
+        }
+        var perSample = (prediction - batch.Noise).square().mean([1L, 2L, 3L]);
+        return (perSample * lossWeights.index_select(0, batch.Timesteps)).mean();
     }
 
     private static void Validate(TextToImageTrainingOptions options, FrozenVae vae)
@@ -234,6 +248,7 @@ public sealed class TextToImageTrainer : IDisposable
         diffusionNoise.Dispose();
         signalScales.Dispose();
         noiseScales.Dispose();
+        lossWeights?.Dispose();
         TextEncoderOps.Dispose();
         UnetOps.Dispose();
     }

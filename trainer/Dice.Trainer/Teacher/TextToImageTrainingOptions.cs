@@ -32,8 +32,20 @@ public sealed record TextToImageTrainingOptions
     /// <summary>Share of captions replaced by the empty prompt (for classifier-free guidance).</summary>
     public double EmptyCaptionProbability { get; init; } = 0.1;
 
+    /// <summary>
+    /// Chance that a training caption mis-states any one attribute of its scene (<see cref="Dice.Data.CaptionNoise"/>);
+    /// 0: exact captions.
+    /// </summary>
+    public double CaptionNoise { get; init; }
+
     /// <summary>Latents are the VAE's posterior mean times this; null for the VAE config's scaling_factor.</summary>
     public double? ScalingFactor { get; init; }
+
+    /// <summary>
+    /// Cap of the inverse-SNR weight on each sample's epsilon loss (see
+    /// <see cref="DiffusionNoiseSchedule.InverseSnrLossWeights"/>); 1, the default, is SD1.5's plain MSE.
+    /// </summary>
+    public double InverseSnrWeightCap { get; init; } = 1;
 
     /// <summary>Fixes the initial weights, caption dropout, timesteps and noise.</summary>
     public ulong Seed { get; init; }
@@ -63,6 +75,14 @@ public sealed record TextToImageTrainingOptions
         if (EmptyCaptionProbability is < 0 or > 1)
         {
             throw new ArgumentException($"empty-caption probability {EmptyCaptionProbability} is not in [0, 1]");
+        }
+        if (CaptionNoise is < 0 or > 1 || double.IsNaN(CaptionNoise))
+        {
+            throw new ArgumentException($"caption noise {CaptionNoise} is not in [0, 1]");
+        }
+        if (!(InverseSnrWeightCap >= 1) || double.IsPositiveInfinity(InverseSnrWeightCap))
+        {
+            throw new ArgumentException($"inverse-SNR weight cap {InverseSnrWeightCap} must be a finite number ≥ 1 (1: plain epsilon MSE)");
         }
         if (ScalingFactor is { } s && !(s > 0))
         {
