@@ -14,7 +14,7 @@ public static class Program
             settings.CaseInsensitiveEnumValues = true;
             settings.AutoVersion = true;
         });
-        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions), typeof(TrainOptions), typeof(MiniOptions), typeof(EvalOptions), typeof(DataOptions), typeof(HalfOptions))
+        return parser.ParseArguments(args, typeof(GenerateOptions), typeof(ExportOptions), typeof(ConvertOptionsVerb), typeof(InspectOptions), typeof(InfoOptions), typeof(TrainOptions), typeof(MiniOptions), typeof(EvalOptions), typeof(DataOptions), typeof(HalfOptions), typeof(TuneOptions))
             .MapResult(
                 (GenerateOptions o) => Run(() => GenerateCommand.Run(o, Console.Out)),
                 (ExportOptions o) => Run(() => ExportCommand.Run(o, Console.Out)),
@@ -26,6 +26,7 @@ public static class Program
                 (EvalOptions o) => Run(() => EvalCommand.Run(o, Console.Out)),
                 (DataOptions o) => Run(() => DataCommand.Run(o, Console.Out)),
                 (HalfOptions o) => Run(() => HalfCommand.Run(o, Console.Out)),
+                (TuneOptions o) => Run(() => TuneCommand.Run(o, Console.Out)),
                 errors => errors.All(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError
                     or ErrorType.VersionRequestedError) ? ExitCodes.Ok : ExitCodes.BadUsage);
     }

@@ -34,15 +34,28 @@ public sealed class SuiteSetupTests(TinyOnnxModel tiny)
         return model;
     }
 
+    /// <summary>Runs <paramref name="action"/> with stage records going to <paramref name="stages"/>, as Program sets it up.</summary>
+    private static void RecordingInto(string stages, Action action)
+    {
+        var previous = Environment.GetEnvironmentVariable(StageRecorder.EnvironmentVariable);
+        Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, stages);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, previous);
+        }
+    }
+
     [Fact]
     public void Every_mode_runs_on_a_model_with_a_random_sharpener_and_records_its_stages()
     {
         using var directory = new TempDirectory();
         var model = ModelAt(FusedCopy(tiny, directory));
         var stages = directory.File("stages");
-        var previous = Environment.GetEnvironmentVariable(StageRecorder.EnvironmentVariable);
-        Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, stages);
-        try
+        RecordingInto(stages, () =>
         {
             foreach (var (mode, calls, callBatch) in new[]
                      {
@@ -58,11 +71,7 @@ public sealed class SuiteSetupTests(TinyOnnxModel tiny)
                 Assert.Equal(mode == GuidanceMode.Dice ? GenerationMode.Dice : mode == GuidanceMode.Unguided ? GenerationMode.Unguided : GenerationMode.Cfg,
                     run.Request.Mode);
             }
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, previous);
-        }
+        });
 
         var records = StageRecorder.Load(stages);
         Assert.Equal(4, records.Count);
@@ -94,19 +103,13 @@ public sealed class SuiteSetupTests(TinyOnnxModel tiny)
         using var directory = new TempDirectory();
         var model = ModelAt(FusedCopy(tiny, directory));
         var stages = directory.File("stages");
-        var previous = Environment.GetEnvironmentVariable(StageRecorder.EnvironmentVariable);
-        Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, stages);
-        try
+        RecordingInto(stages, () =>
         {
             using var suite = new Runnable_0(model) { Mode = GuidanceMode.Dice };
             suite.Setup();
             suite.Generate();
             suite.Dispose();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(StageRecorder.EnvironmentVariable, previous);
-        }
+        });
 
         var record = Assert.Single(StageRecorder.Load(stages));
         Assert.Equal(model.Name, record.Suite);

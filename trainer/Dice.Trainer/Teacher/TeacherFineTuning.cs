@@ -1,0 +1,87 @@
+using Dice.Models.StableDiffusion;
+using Dice.Trainer.Training;
+
+namespace Dice.Trainer.Teacher;
+
+/// <summary>Settings of <see cref="TeacherFineTuning"/>.</summary>
+public sealed record TeacherFineTuneOptions
+{
+    /// <summary>A diffusers weights folder of a dice-mini-style teacher (text_encoder/, unet/, vae/, tokenizer/); updated in place.</summary>
+    public required string WeightsFolder { get; init; }
+
+    public long Steps { get; init; } = 1000;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 5e-4;
+
+    /// <summary>See <see cref="TextToImageTrainingOptions.CaptionNoise"/>.</summary>
+    public double CaptionNoise { get; init; }
+
+    /// <summary>See <see cref="TextToImageTrainingOptions.InverseSnrWeightCap"/>.</summary>
+    public double InverseSnrWeightCap { get; init; } = 1;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>Where each step's loss is appended (JSON lines), or null.</summary>
+    public string? LossLogPath { get; init; }
+
+    public Dice.Torch.torch.Device? Device { get; init; }
+}
+
+/// <summary>
+/// Continues training a teacher's text encoder and UNet on dice-mini's training scenes with new settings (for
+/// dice-mini's second phase: caption noise and the inverse-SNR weight, which a from-scratch run does not survive at
+/// the first phase's learning rate), against its frozen VAE. A fresh AdamW; the weights are loaded as stored (float16
+/// storage widens to float32) and written back in float32, each file replaced atomically.
+/// </summary>
+public static class TeacherFineTuning
+{
+    public static TrainingRunResult Run(TeacherFineTuneOptions options, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = StableDiffusionSource.FromDiffusersFolder(options.WeightsFolder);
+        string File(string folder, string name) => Path.Combine(source.WeightsPath(folder), name);
+        var textEncoderFile = File(StableDiffusionSource.TextEncoderFolder, "model.safetensors");
+        var unetFile = File(StableDiffusionSource.UnetFolder, "diffusion_pytorch_model.safetensors");
+        using var vae = FrozenVae.Load(source.Vae, File(StableDiffusionSource.VaeFolder, "diffusion_pytorch_model.safetensors"), options.Device);
+        using var trainer = new TextToImageTrainer(new TextToImageTrainingOptions
+        {
+            TextEncoder = source.TextEncoder,
+            Unet = source.Unet,
+            TokenizerFolder = source.TokenizerDirectory,
+            Run = new TrainingRunOptions { Steps = options.Steps, LossLogPath = options.LossLogPath },
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            CaptionNoise = options.CaptionNoise,
+            InverseSnrWeightCap = options.InverseSnrWeightCap,
+            ScalingFactor = source.Vae.ScalingFactor,
+            Seed = options.Seed,
+            ImageSize = source.Unet.SampleSize is { } latent ? latent * source.Vae.DownscaleFactor : source.Vae.SampleSize,
+            Device = options.Device,
+        }, vae);
+        Load(trainer.TextEncoderOps, textEncoderFile);
+        Load(trainer.UnetOps, unetFile);
+        var result = trainer.Train(progress, cancellationToken);
+        trainer.TextEncoderOps.Save(textEncoderFile);
+        trainer.UnetOps.Save(unetFile);
+        return result;
+    }
+
+    private static void Load(TorchOps ops, string file)
+    {
+        var weights = TensorFile.Load(file);
+        try
+        {
+            ops.LoadStateDict(weights);
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+}
