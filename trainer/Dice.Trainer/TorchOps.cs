@@ -45,6 +45,23 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     public nn.Parameter this[string name] =>
         byName.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"no parameter named '{name}'");
 
+    /// <summary>Loads a safetensors file written by <see cref="Save"/> (float16 storage widens) through <see cref="LoadStateDict"/>.</summary>
+    public void LoadStateDictFile(string path)
+    {
+        var weights = Training.TensorFile.Load(path);
+        try
+        {
+            LoadStateDict(weights);
+        }
+        finally
+        {
+            foreach (var t in weights.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
     /// <summary>
     /// Copies values in by name. Every declared parameter must be present with its shape and no other name may
     /// appear; otherwise nothing is copied and the message lists every missing, unexpected and misshaped name.

@@ -45,18 +45,7 @@ public sealed class FrozenVae : IDisposable
         try
         {
             var model = new AutoencoderKL<Tensor>(ops, config);
-            var weights = TensorFile.Load(weightsPath);
-            try
-            {
-                ops.LoadStateDict(weights);
-            }
-            finally
-            {
-                foreach (var t in weights.Values)
-                {
-                    t.Dispose();
-                }
-            }
+            ops.LoadStateDictFile(weightsPath);
             ops.RequiresGrad(false);
             return new FrozenVae(model, ops, ownsOps: true);
         }

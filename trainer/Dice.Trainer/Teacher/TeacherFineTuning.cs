@@ -61,27 +61,11 @@ public static class TeacherFineTuning
             ImageSize = source.Unet.SampleSize is { } latent ? latent * source.Vae.DownscaleFactor : source.Vae.SampleSize,
             Device = options.Device,
         }, vae);
-        Load(trainer.TextEncoderOps, textEncoderFile);
-        Load(trainer.UnetOps, unetFile);
+        trainer.TextEncoderOps.LoadStateDictFile(textEncoderFile);
+        trainer.UnetOps.LoadStateDictFile(unetFile);
         var result = trainer.Train(progress, cancellationToken);
         trainer.TextEncoderOps.Save(textEncoderFile);
         trainer.UnetOps.Save(unetFile);
         return result;
-    }
-
-    private static void Load(TorchOps ops, string file)
-    {
-        var weights = TensorFile.Load(file);
-        try
-        {
-            ops.LoadStateDict(weights);
-        }
-        finally
-        {
-            foreach (var t in weights.Values)
-            {
-                t.Dispose();
-            }
-        }
     }
 }
