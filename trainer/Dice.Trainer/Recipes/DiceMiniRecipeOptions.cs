@@ -109,19 +109,9 @@ public sealed record DiceMiniRecipeOptions
     };
 
     /// <summary>
-    /// The real dice-mini run, sized to fit in about 1.5 hours on 2 CPU cores. Arithmetic (estimates scaled from
-    /// the one measured point, not measurements of this preset):
-    /// <list type="bullet">
-    /// <item>Teacher: one step of UNet [64, 128, 128] + a 4-layer 128-wide CLIP on 8×8 latents costs 2.34 s at batch
-    /// 16 (Dice.Benchmarks.TeacherTrainingBenchmarks). Halving every width cuts the convolution and attention
-    /// FLOPs about 4×, so UNet [32, 64, 64] + a 4-layer 64-wide CLIP is ≈ 0.6 s at batch 16, ≈ 1.2 s at batch 32
-    /// (also paying the frozen VAE's encode of the batch). 2,500 steps × 1.2 s ≈ 3,000 s (50 min).</item>
-    /// <item>VAE: 3 levels [32, 64, 64] (4×: 32×32 images → 8×8 latents), encode + decode + backward at batch 32,
-    /// ≈ 0.5 s a step; 2,000 steps ≈ 1,000 s (17 min).</item>
-    /// <item>Classifier: 400 steps × batch 64 with the default widths, ≈ 0.3 s a step ≈ 120 s.</item>
-    /// <item>Tokenizer on 20,000 captions, scaling factor on 256 images, writing and ONNX conversion: ≈ 1 min.</item>
-    /// </list>
-    /// Total ≈ 4,200 s ≈ 70 min, leaving ≈ 20 min of the 90 for the estimates being off.
+    /// The real dice-mini run (the teacher's phase 1; scripts/make-dice-mini.sh adds phase 2 with `dice tune`).
+    /// Measured on the project's 2-core machine with OpenBLAS (recipe.json of the 2026-12-01 run): VAE 823 s,
+    /// teacher 2,357 s (0.29 s a step at batch 32), classifier 10 s; 3,196 s in all.
     /// </summary>
     public static DiceMiniRecipeOptions Full(ulong seed = 0) => new()
     {
