@@ -62,17 +62,17 @@ public static class MiniCommand
         {
             throw new DiceUsageException($"--teacher-batch must be at least 1 (got {options.TeacherBatchSize})");
         }
-        if (options.TeacherLearningRate is { } lr && !(lr > 0 && double.IsFinite(lr)))
+        if (options.TeacherLearningRate is { } lr)
         {
-            throw new DiceUsageException($"--teacher-lr must be a positive number (got {lr})");
+            TeacherOptionChecks.LearningRate("--teacher-lr", lr);
         }
-        if (options.TeacherCaptionNoise is { } noise && !(noise is >= 0 and <= 1))
+        if (options.TeacherCaptionNoise is { } noise)
         {
-            throw new DiceUsageException($"--teacher-caption-noise must lie in [0, 1] (got {noise})");
+            TeacherOptionChecks.CaptionNoise("--teacher-caption-noise", noise);
         }
-        if (options.TeacherInverseSnrWeightCap is { } cap && !(cap >= 1 && double.IsFinite(cap)))
+        if (options.TeacherInverseSnrWeightCap is { } cap)
         {
-            throw new DiceUsageException($"--teacher-snr-cap must be a finite number ≥ 1 (got {cap}); 1 is plain epsilon MSE");
+            TeacherOptionChecks.SnrCap("--teacher-snr-cap", cap);
         }
         recipe = recipe with
         {

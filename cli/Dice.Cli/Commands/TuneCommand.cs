@@ -52,18 +52,9 @@ public static class TuneCommand
         {
             throw new DiceUsageException($"--steps and --batch must be at least 1 (got {options.Steps}, {options.Batch})");
         }
-        if (!(options.LearningRate > 0 && double.IsFinite(options.LearningRate)))
-        {
-            throw new DiceUsageException($"--lr must be a positive number (got {options.LearningRate})");
-        }
-        if (!(options.CaptionNoise is >= 0 and <= 1))
-        {
-            throw new DiceUsageException($"--caption-noise must lie in [0, 1] (got {options.CaptionNoise})");
-        }
-        if (!(options.SnrCap >= 1 && double.IsFinite(options.SnrCap)))
-        {
-            throw new DiceUsageException($"--snr-cap must be a finite number ≥ 1 (got {options.SnrCap}); 1 is plain epsilon MSE");
-        }
+        TeacherOptionChecks.LearningRate("--lr", options.LearningRate);
+        TeacherOptionChecks.CaptionNoise("--caption-noise", options.CaptionNoise);
+        TeacherOptionChecks.SnrCap("--snr-cap", options.SnrCap);
         var tuning = new TeacherFineTuneOptions
         {
             WeightsFolder = options.Weights,

@@ -39,6 +39,12 @@ public sealed class StableDiffusionSource
 
     public AutoencoderKLConfig Vae { get; }
 
+    /// <summary>
+    /// The image side the model was trained at: the UNet's sample_size × the VAE's downscale factor, or the VAE's
+    /// sample_size when the UNet config has none.
+    /// </summary>
+    public int ImageSize => Unet.SampleSize is int latent ? latent * Vae.DownscaleFactor : Vae.SampleSize;
+
     public string SchedulerConfigJson { get; }
 
     /// <summary>Holds vocab.json and merges.txt (and usually tokenizer_config.json, special_tokens_map.json).</summary>

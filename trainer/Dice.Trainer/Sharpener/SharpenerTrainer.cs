@@ -58,7 +58,7 @@ public sealed class SharpenerTrainer : IDisposable
         try
         {
             ValidateTeacher(Teacher);
-            ImageSize = options.ImageSize ?? (Teacher.Unet.SampleSize is int sample ? sample * Teacher.Vae.DownscaleFactor : Teacher.Vae.SampleSize);
+            ImageSize = options.ImageSize ?? Teacher.ImageSize;
             ValidateImageSize(ImageSize, Teacher);
             Tokenizer = ClipTokenizer.Load(Teacher.TokenizerDirectory);
             if (Tokenizer.MaxLength > Teacher.TextEncoder.MaxPositionEmbeddings)

@@ -58,7 +58,7 @@ public static class TeacherFineTuning
             InverseSnrWeightCap = options.InverseSnrWeightCap,
             ScalingFactor = source.Vae.ScalingFactor,
             Seed = options.Seed,
-            ImageSize = source.Unet.SampleSize is { } latent ? latent * source.Vae.DownscaleFactor : source.Vae.SampleSize,
+            ImageSize = source.ImageSize,
             Device = options.Device,
         }, vae);
         trainer.TextEncoderOps.LoadStateDictFile(textEncoderFile);
