@@ -68,6 +68,47 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
     }
 
     [Fact]
+    public void The_inverse_snr_weight_scales_a_batchs_loss_by_the_square_root_of_the_capped_weight_at_its_timestep()
+    {
+        using var plain = new SharpenerTrainer(Trainers.Options(model, data));
+        using var weighted = new SharpenerTrainer(Trainers.Options(model, data) with { InverseSnrWeightCap = 20 });
+        using var plainBatch = plain.SampleBatch(0);
+        using var batch = weighted.SampleBatch(0);
+        var t = (int)batch.Timesteps.data<long>()[0];
+        Assert.Equal(t, (int)plainBatch.Timesteps.data<long>()[0]);
+        var abar = weighted.Schedule.AlphasCumprod[t];
+        var expectedFactor = Math.Sqrt(Math.Clamp((1.0 - abar) / abar, 1.0, 20.0));
+        Assert.True(expectedFactor > 1.5, $"the seed must draw a high-noise timestep for this test to mean anything (t = {t})");
+        var reference = plain.EvaluateLoss(plainBatch);
+        var loss = weighted.EvaluateLoss(batch);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"t = {t}: plain {reference:R}, weighted {loss:R}, factor {expectedFactor:R}"));
+        Assert.Equal(reference * expectedFactor, loss, reference * 1e-5);
+    }
+
+    [Fact]
+    public void Loss_weights_are_one_above_snr_one_and_grow_to_the_root_of_the_cap_at_high_noise()
+    {
+        var schedule = Dice.Trainer.Teacher.DiffusionNoiseSchedule.StableDiffusion15;
+        var weights = SharpenerTrainer.LossWeights(schedule, 20);
+        Assert.Equal(schedule.TrainTimesteps, weights.Length);
+        Assert.Equal(1f, weights[0]);
+        for (var t = 0; t < weights.Length; t++)
+        {
+            var abar = schedule.AlphasCumprod[t];
+            var snr = abar / (1 - abar);
+            Assert.Equal((float)Math.Sqrt(Math.Clamp(1 / snr, 1, 20)), weights[t], 1e-4f);
+            if (t > 0)
+            {
+                Assert.True(weights[t] >= weights[t - 1], $"weights must not fall with the noise level (t = {t})");
+            }
+        }
+        Assert.True(weights[^1] > 4f && weights[^1] <= MathF.Sqrt(20) + 1e-6f, $"weight at t = 999: {weights[^1]}");
+        Assert.All(SharpenerTrainer.LossWeights(schedule, 1), w => Assert.Equal(1f, w));
+        var error = Assert.Throws<ArgumentException>(() => new SharpenerTrainer(Trainers.Options(model, data) with { InverseSnrWeightCap = 0.5 }));
+        Assert.Contains("plain L1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_float16_teacher_on_the_cpu_is_refused_with_the_fix()
     {
         var error = Assert.Throws<ArgumentException>(() => new SharpenerTrainer(Trainers.Options(model, data) with { TeacherPrecision = ScalarType.Float16 }));

@@ -21,6 +21,7 @@ public sealed class TrainCommandTests(TinyOnnxModel model, DatasetFixture data) 
         Assert.Contains(Path.GetFullPath(output), r.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "sharpener.safetensors")));
         Assert.True(File.Exists(Path.Combine(output, "config.json")));
+        Assert.Contains("\"inverse_snr_weight_cap\": 1", File.ReadAllText(Path.Combine(output, "config.json")), StringComparison.Ordinal);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output + ".checkpoints", "loss.jsonl")).Length);
 
         // A validation grid with each checkpoint, on the first 4 captions of the data by default.
@@ -79,6 +80,8 @@ public sealed class TrainCommandTests(TinyOnnxModel model, DatasetFixture data) 
     [InlineData("--validation-steps", "-1", "--validation-steps")]
     [InlineData("--teacher-precision", "fp8", "unknown --teacher-precision 'fp8'")]
     [InlineData("--teacher-precision", "fp16", "a float16 teacher needs a CUDA device")]
+    [InlineData("--snr-cap", "0.5", "--snr-cap must be a finite number ≥ 1 (got 0.5)")]
+    [InlineData("--snr-cap", "Infinity", "--snr-cap must be a finite number ≥ 1")]
     public void Bad_validation_options_are_one_line_errors_and_write_nothing(string option, string value, string reason)
     {
         using var temp = new TempDirectory();

@@ -59,6 +59,10 @@ public sealed class TrainOptions
         + "about half the memory and time on a GPU) or bf16. The sharpener always trains in fp32.")]
     public string TeacherPrecision { get; set; } = "fp32";
 
+    [Option("snr-cap", Default = 1.0, HelpText = "Weight each batch's L1 loss by √min(max(1/SNR_t, 1), CAP), bringing it toward the x0 error at "
+        + "high noise, where CFG sets layout and colours; 1 (default) is the reference's plain L1.")]
+    public double SnrCap { get; set; } = 1;
+
     [Option("inner-dim", Default = 512, HelpText = "The sharpener's inner width.")]
     public int InnerDim { get; set; }
 
@@ -99,6 +103,10 @@ public static class TrainCommand
         {
             throw new DiceUsageException($"--steps must be at least 1 and --checkpoint-every not negative (got {options.Steps}, {options.CheckpointEvery})");
         }
+        if (!(options.SnrCap >= 1 && double.IsFinite(options.SnrCap)))
+        {
+            throw new DiceUsageException($"--snr-cap must be a finite number ≥ 1 (got {options.SnrCap}); 1 is the reference's plain L1");
+        }
         if (options.ValidationSteps < 0)
         {
             throw new DiceUsageException($"--validation-steps must not be negative (got {options.ValidationSteps}; 0 for no validation)");
@@ -135,6 +143,7 @@ public static class TrainCommand
                 GradientAccumulation = options.GradAccum,
                 GuidanceScale = options.Guidance,
                 LearningRate = options.LearningRate,
+                InverseSnrWeightCap = options.SnrCap,
                 Seed = options.Seed,
                 InnerDim = options.InnerDim,
                 Heads = options.Heads,

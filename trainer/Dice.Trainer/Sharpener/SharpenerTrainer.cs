@@ -22,7 +22,7 @@ namespace Dice.Trainer.Sharpener;
 /// micro-batch one timestep t ~ U{0 … 999} shared by the batch, ε ~ N(0, 1), x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε (SD1.5's
 /// schedule); target (no gradient) = ε_u + w(ε_c − ε_u) from ONE batched teacher call on [c_null; c]; student =
 /// teacher(x_t, t, c_dice) with c_dice = c + r(c, c_null) and token 0 kept equal to c[:, 0]; loss = Σ|student −
-/// target| / B. Only the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and
+/// target| / B (optionally weighted per timestep, <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>). Only the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and
 /// text embeddings are computed per batch without gradients (nothing is cached but c_null). Seeded throughout: the
 /// data order is a per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come
 /// from their own generators kept in checkpoints, so the same options give the same losses and a resumed run
@@ -41,6 +41,7 @@ public sealed class SharpenerTrainer : IDisposable
     private readonly List<IDisposable> owned = [];
     private readonly FrozenVae vae;
     private readonly Generator timestepNoise;
+    private readonly Tensor? lossWeights;
     private readonly Generator diffusionNoise;
     private readonly Generator negativeChoice;
     private readonly Tensor signalScales;
@@ -91,6 +92,11 @@ public sealed class SharpenerTrainer : IDisposable
             diffusionNoise = Own(new Generator(SeedDerivation.Derive(options.Seed, "noise")));
             negativeChoice = Own(new Generator(SeedDerivation.Derive(options.Seed, "negatives")));
             Schedule = DiffusionNoiseSchedule.StableDiffusion15;
+            if (options.InverseSnrWeightCap > 1)
+            {
+                using var cpuWeights = tensor(LossWeights(Schedule, options.InverseSnrWeightCap));
+                lossWeights = Own(cpuWeights.to(Device).DetachFromDisposeScope());
+            }
             using (var cpuSignal = tensor(Schedule.SignalScales()))
             using (var cpuNoise = tensor(Schedule.NoiseScales()))
             {
@@ -425,6 +431,7 @@ public sealed class SharpenerTrainer : IDisposable
         ["batch_size"] = Options.BatchSize,
         ["gradient_accumulation"] = Options.GradientAccumulation,
         ["learning_rate"] = Options.LearningRate,
+        ["inverse_snr_weight_cap"] = Options.InverseSnrWeightCap,
         ["image_size"] = ImageSize,
         ["negative_prompts"] = Options.NegativePrompts is { Count: > 0 },
         ["teacher_precision"] = Options.TeacherPrecision.ToString().ToLowerInvariant(),
@@ -441,6 +448,7 @@ public sealed class SharpenerTrainer : IDisposable
         ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
         ["gradient_accumulation"] = Options.GradientAccumulation.ToString(CultureInfo.InvariantCulture),
         ["learning_rate"] = Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["inverse_snr_weight_cap"] = Options.InverseSnrWeightCap.ToString("R", CultureInfo.InvariantCulture),
         ["scaling_factor"] = ScalingFactor.ToString("R", CultureInfo.InvariantCulture),
         ["image_size"] = ImageSize.ToString(CultureInfo.InvariantCulture),
         ["data"] = Options.Data.Source,
@@ -483,7 +491,20 @@ public sealed class SharpenerTrainer : IDisposable
     {
         var noisy = NoisyLatents(batch);
         var student = Unet.Forward(noisy, batch.Timesteps, DiceEmbedding(batch.Conditional, batch.Unconditional));
-        return (student - target).abs().sum() / batch.Size;
+        var sum = (student - target).abs().sum();
+        return lossWeights is null
+            ? sum / batch.Size
+            : sum * lossWeights.index_select(0, batch.Timesteps.narrow(0, 0, 1)).squeeze(0) / batch.Size;
+    }
+
+    /// <summary>
+    /// Per-timestep factors of the L1 loss for <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>:
+    /// √min(max(1/SNR_t, 1), cap), so that below SNR 1 the loss approaches the x0 error, up to √cap times the ε one.
+    /// </summary>
+    public static float[] LossWeights(DiffusionNoiseSchedule schedule, double cap)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return schedule.InverseSnrLossWeights(cap).Select(MathF.Sqrt).ToArray();
     }
 
     private int[] Permutation(long epoch)

@@ -37,6 +37,14 @@ public sealed record SharpenerTrainingOptions
 
     public double LearningRate { get; init; } = 2e-4;
 
+    /// <summary>
+    /// The loss of a batch at timestep t is multiplied by √min(max(1/SNR_t, 1), cap): the L1 counterpart of the
+    /// teacher's <see cref="Dice.Trainer.Teacher.TextToImageTrainingOptions.InverseSnrWeightCap"/>. In x0 terms the
+    /// ε error is √SNR_t times the x0 error, so at high noise, where CFG decides a scene's layout and colours, the
+    /// reference's plain L1 barely asks the sharpener to match it. 1, the default, is the reference's loss.
+    /// </summary>
+    public double InverseSnrWeightCap { get; init; } = 1;
+
     public double Beta1 { get; init; } = 0.9;
 
     public double Beta2 { get; init; } = 0.999;
@@ -107,6 +115,10 @@ public sealed record SharpenerTrainingOptions
         {
             throw new ArgumentException(
                 $"invalid AdamW settings: lr {LearningRate}, betas ({Beta1}, {Beta2}), weight decay {WeightDecay}, eps {Epsilon}");
+        }
+        if (!(InverseSnrWeightCap >= 1) || double.IsPositiveInfinity(InverseSnrWeightCap))
+        {
+            throw new ArgumentException($"inverse-SNR weight cap {InverseSnrWeightCap} must be a finite number ≥ 1 (1: the reference's plain L1)");
         }
         if (!double.IsFinite(GuidanceScale))
         {
