@@ -38,7 +38,7 @@ public sealed class DiceVsCfgReportWriterTests
     public void Markdown_has_each_modes_row_the_ratios_the_sharpener_share_and_the_machine()
     {
         var md = DiceVsCfgReportWriter.ToMarkdown(new DiceVsCfgReport([Model(BenchmarkModel.Sd15.Name, 5)]));
-        Assert.Contains("## sd15-random: 256×256, 20 dpmpp-2m steps", md, StringComparison.Ordinal);
+        Assert.Contains("## sd15-random: 256×256, 10 dpmpp-2m steps", md, StringComparison.Ordinal);
         Assert.Contains("AMD EPYC, 2 physical / 2 logical cores; Debian 12; .NET 10.0.12; ONNX Runtime 1.29.0", md, StringComparison.Ordinal);
         Assert.Contains("| cfg-sequential | 20 × 1 | 10.00 s | 0.1 | 100 ms (1%) | 9.00 s (90%) | 900 ms (9%) |", md, StringComparison.Ordinal);
         Assert.Contains("| dice | 10 × 1 | 5.00 s | 0.2 | 120 ms (2.4%) | 4.50 s (90%) | 900 ms (18%) |", md, StringComparison.Ordinal);
