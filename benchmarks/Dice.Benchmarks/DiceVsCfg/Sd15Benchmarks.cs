@@ -9,10 +9,11 @@ namespace Dice.Benchmarks.DiceVsCfg;
 /// on 2 cores, so the job is one launch and 3 measured generations after BenchmarkDotNet's untimed first one (and
 /// one untimed 1-step generation; see <see cref="Sd15JobConfig"/>).
 /// <para>
-/// Budget, from the 10-step run of 2026-12-02 on this project's 2-core machine: a UNet call at 32×32 latents costs
-/// about 1.35 s at batch 1, 2.7 s at batch 2 and 5.2 s at batch 4 (CFG batched at batch 2); the VAE decoder about
-/// 2.4 s an image. At 20 steps one generation of each mode is ≈ 165 s at batch 1 and ≈ 345 s at batch 2; 4 runs of
-/// each plus model loading ≈ 37 min, and ≈ 2 min for <see cref="Sd15EncoderBenchmarks"/>.
+/// Budget, measured in the 20-step run of 2026-12-02 on this project's idle 2-core machine (stage split in
+/// benchmarks/results/dice-vs-cfg.md): a UNet call at 32×32 latents costs about 1.2 s at batch 1, 2.4–2.6 s at batch
+/// 2 and 4.9 s at batch 4 (CFG batched at batch 2); the VAE decoder 3.7–4.4 s an image. One generation of each mode
+/// then takes ≈ 165 s at batch 1 and ≈ 325 s at batch 2; 4 runs of each plus model loading came to about 43 min;
+/// all four DICE-vs-CFG suites together took 50 min (BenchmarkDotNet's "Global total time").
 /// </para>
 /// </summary>
 [Config(typeof(Sd15JobConfig))]

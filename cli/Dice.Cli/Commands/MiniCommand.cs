@@ -64,15 +64,15 @@ public static class MiniCommand
         }
         if (options.TeacherLearningRate is { } lr)
         {
-            TeacherOptionChecks.LearningRate("--teacher-lr", lr);
+            TrainingOptionChecks.LearningRate("--teacher-lr", lr);
         }
         if (options.TeacherCaptionNoise is { } noise)
         {
-            TeacherOptionChecks.CaptionNoise("--teacher-caption-noise", noise);
+            TrainingOptionChecks.CaptionNoise("--teacher-caption-noise", noise);
         }
         if (options.TeacherInverseSnrWeightCap is { } cap)
         {
-            TeacherOptionChecks.SnrCap("--teacher-snr-cap", cap);
+            TrainingOptionChecks.SnrCap("--teacher-snr-cap", cap);
         }
         recipe = recipe with
         {

@@ -103,10 +103,7 @@ public static class TrainCommand
         {
             throw new DiceUsageException($"--steps must be at least 1 and --checkpoint-every not negative (got {options.Steps}, {options.CheckpointEvery})");
         }
-        if (!(options.SnrCap >= 1 && double.IsFinite(options.SnrCap)))
-        {
-            throw new DiceUsageException($"--snr-cap must be a finite number ≥ 1 (got {options.SnrCap}); 1 is the reference's plain L1");
-        }
+        TrainingOptionChecks.SnrCap("--snr-cap", options.SnrCap, "the reference's plain L1");
         if (options.ValidationSteps < 0)
         {
             throw new DiceUsageException($"--validation-steps must not be negative (got {options.ValidationSteps}; 0 for no validation)");

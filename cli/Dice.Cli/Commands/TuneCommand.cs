@@ -52,9 +52,9 @@ public static class TuneCommand
         {
             throw new DiceUsageException($"--steps and --batch must be at least 1 (got {options.Steps}, {options.Batch})");
         }
-        TeacherOptionChecks.LearningRate("--lr", options.LearningRate);
-        TeacherOptionChecks.CaptionNoise("--caption-noise", options.CaptionNoise);
-        TeacherOptionChecks.SnrCap("--snr-cap", options.SnrCap);
+        TrainingOptionChecks.LearningRate("--lr", options.LearningRate);
+        TrainingOptionChecks.CaptionNoise("--caption-noise", options.CaptionNoise);
+        TrainingOptionChecks.SnrCap("--snr-cap", options.SnrCap);
         var tuning = new TeacherFineTuneOptions
         {
             WeightsFolder = options.Weights,

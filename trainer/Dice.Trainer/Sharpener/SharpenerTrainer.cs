@@ -22,11 +22,11 @@ namespace Dice.Trainer.Sharpener;
 /// micro-batch one timestep t ~ U{0 … 999} shared by the batch, ε ~ N(0, 1), x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε (SD1.5's
 /// schedule); target (no gradient) = ε_u + w(ε_c − ε_u) from ONE batched teacher call on [c_null; c]; student =
 /// teacher(x_t, t, c_dice) with c_dice = c + r(c, c_null) and token 0 kept equal to c[:, 0]; loss = Σ|student −
-/// target| / B (optionally weighted per timestep, <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>). Only the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and
-/// text embeddings are computed per batch without gradients (nothing is cached but c_null). Seeded throughout: the
-/// data order is a per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come
-/// from their own generators kept in checkpoints, so the same options give the same losses and a resumed run
-/// continues exactly. Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE
+/// target| / B (optionally weighted per timestep, <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>). Only
+/// the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and text embeddings are
+/// computed per batch without gradients (nothing is cached but c_null). Seeded throughout: the data order is a
+/// per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come from their own
+/// generators kept in checkpoints, so the same options give the same losses and a resumed run continues exactly. Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE
 /// on fixed prompts and a fixed seed), sampled outside the training state so that it changes no loss.
 /// </summary>
 public sealed class SharpenerTrainer : IDisposable

@@ -1,7 +1,9 @@
 namespace Dice.Cli;
 
-/// <summary>The range checks `dice mini` and `dice tune` share for their teacher settings, as usage errors naming the option.</summary>
-internal static class TeacherOptionChecks
+/// <summary>
+/// The range checks the training verbs (`dice mini`, `dice tune`, `dice train`) share, as usage errors naming the option.
+/// </summary>
+internal static class TrainingOptionChecks
 {
     public static void LearningRate(string option, double value)
     {
@@ -19,11 +21,12 @@ internal static class TeacherOptionChecks
         }
     }
 
-    public static void SnrCap(string option, double value)
+    /// <param name="unweighted">What the loss is at cap 1, for the message.</param>
+    public static void SnrCap(string option, double value, string unweighted = "plain epsilon MSE")
     {
         if (!(value >= 1 && double.IsFinite(value)))
         {
-            throw new DiceUsageException($"{option} must be a finite number ≥ 1 (got {value}); 1 is plain epsilon MSE");
+            throw new DiceUsageException($"{option} must be a finite number ≥ 1 (got {value}); 1 is {unweighted}");
         }
     }
 }
