@@ -7,8 +7,9 @@ internal static class DiceProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
         var dll = Path.Combine(AppContext.BaseDirectory, "dice.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference cli/Dice.Cli");
         var info = new ProcessStartInfo("dotnet")
@@ -29,10 +30,10 @@ internal static class DiceProcess
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"dice {string.Join(' ', args)} did not finish in 2 minutes");
+            Assert.Fail($"dice {string.Join(' ', args)} did not finish in {limit.TotalMinutes:0.#} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
