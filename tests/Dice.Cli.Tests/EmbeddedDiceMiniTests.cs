@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dice.Runtime.Images;
 using Dice.Tests.Shared;
+using Dice.Trainer.Training;
 
 namespace Dice.Cli.Tests;
 
@@ -94,24 +95,13 @@ public sealed class EmbeddedDiceMiniTests
             "--guidance", Setting("guidance_scale"), "--inner-dim", Setting("inner_dim"), "--heads", Setting("heads"),
             "--steps", $"{steps}", "--checkpoint-every", $"{steps}", "--validation-steps", "0"], timeout: TimeSpan.FromMinutes(10));
         Assert.True(r.ExitCode == 0, r.Stderr);
-        var logged = Losses(Path.Combine(Folder, "training", "sharpener-loss.jsonl")).Take(steps).ToList();
-        var rerun = Losses(Path.Combine(sharpener + ".checkpoints", "loss.jsonl"));
+        var logged = LossLog.Read(Path.Combine(Folder, "training", "sharpener-loss.jsonl")).Take(steps).Select(e => e.Loss).ToList();
+        var rerun = LossLog.Read(Path.Combine(sharpener + ".checkpoints", "loss.jsonl")).Select(e => e.Loss).ToList();
         Assert.Equal(steps, rerun.Count);
         for (var i = 0; i < steps; i++)
         {
             Assert.True(Math.Abs(rerun[i] - logged[i]) <= 2e-4 * logged[i], $"step {i + 1}: loss {rerun[i]:R}, the shipped log says {logged[i]:R}");
         }
-    }
-
-    private static List<double> Losses(string jsonl)
-    {
-        var losses = new List<double>();
-        foreach (var line in File.ReadLines(jsonl).Where(line => line.Length > 0))
-        {
-            using var entry = JsonDocument.Parse(line);
-            losses.Add(entry.RootElement.GetProperty("loss").GetDouble());
-        }
-        return losses;
     }
 
     private static Dictionary<string, double> Accuracies(JsonElement report) =>
