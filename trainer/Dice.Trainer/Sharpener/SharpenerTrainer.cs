@@ -26,8 +26,9 @@ namespace Dice.Trainer.Sharpener;
 /// the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and text embeddings are
 /// computed per batch without gradients (nothing is cached but c_null). Seeded throughout: the data order is a
 /// per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come from their own
-/// generators kept in checkpoints, so the same options give the same losses and a resumed run continues exactly. Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE
-/// on fixed prompts and a fixed seed), sampled outside the training state so that it changes no loss.
+/// generators kept in checkpoints, so the same options give the same losses and a resumed run continues exactly.
+/// Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE on fixed prompts
+/// and a fixed seed), sampled outside the training state so that it changes no loss.
 /// </summary>
 public sealed class SharpenerTrainer : IDisposable
 {
