@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything Dice needs on a fresh Debian 12 machine, builds the native shim and the solution.
 # Idempotent: a second run skips every step that is already done.
-#   scripts/setup.sh            apt + npm + native shim + dotnet build (Release)
+#   scripts/setup.sh            apt + native shim + dotnet build (Release)
 #   DICE_SKIP_BUILD=1 scripts/setup.sh    everything but the dotnet build
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=scripts/versions.sh
-source "$root/scripts/versions.sh"
 
 step() { printf '\n== %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -28,35 +26,11 @@ else
   echo "apt packages present: ${apt_packages[*]}"
 fi
 
-# 2. ONNX Runtime from npm (C# API sources + libonnxruntime.so), pinned, unpacked into .deps/ (ignored).
-ort_dir="$root/.deps/onnxruntime-$ORT_NPM_VERSION"
-if [ ! -f "$ort_dir/.complete" ]; then
-  step "npm pack $ORT_NPM_PACKAGE@$ORT_NPM_VERSION"
-  mkdir -p "$root/.deps"
-  tmp="$(mktemp -d "$root/.deps/tmp.XXXXXX")"
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "$ORT_NPM_PACKAGE@$ORT_NPM_VERSION" >/dev/null)
-  tarball="$tmp/$ORT_NPM_PACKAGE-$ORT_NPM_VERSION.tgz"
-  actual="$(sha512sum "$tarball" | cut -d' ' -f1)"
-  if [ "$actual" != "$ORT_NPM_SHA512" ]; then
-    echo "error: $tarball has sha512 $actual, expected $ORT_NPM_SHA512 (pinned in scripts/versions.sh)" >&2
-    exit 1
-  fi
-  mkdir -p "$tmp/x"
-  tar --no-same-owner -xzf "$tarball" -C "$tmp/x" package/Runtime package/Plugins/Linux/x64 package/LICENSE package/ThirdPartyNotices.txt package/package.json
-  rm -rf "$ort_dir"
-  mv "$tmp/x/package" "$ort_dir"
-  touch "$ort_dir/.complete"
-  rm -rf "$tmp"; trap - EXIT
-else
-  echo "ONNX Runtime $ORT_NPM_VERSION present: $ort_dir"
-fi
-
-# 3. The libtorch shim.
+# 2. The libtorch shim.
 step "native shim"
 "$root/native/torch-shim/build.sh" debian
 
-# 4. The solution.
+# 3. The solution (NuGet restores ONNX Runtime, with its CUDA 13 provider, and the other packages).
 if [ "${DICE_SKIP_BUILD:-0}" != "1" ]; then
   step "dotnet build Dice.sln (Release)"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

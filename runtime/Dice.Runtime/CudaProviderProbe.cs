@@ -10,9 +10,9 @@ namespace Dice.Runtime;
 internal sealed class CudaProviderProbe
 {
     public const string ProviderLibraryFileName = "libonnxruntime_providers_cuda.so";
-    public const string InstallScript = "scripts/install-cuda-provider.sh";
+    public const string ProviderPackage = "Microsoft.ML.OnnxRuntime.Gpu.Linux";
 
-    /// <summary>The sonames libonnxruntime_providers_cuda.so (ONNX Runtime 1.29, CUDA 13) loads, with what ships each.</summary>
+    /// <summary>The sonames libonnxruntime_providers_cuda.so (ONNX Runtime 1.32, CUDA 13) loads, with what ships each.</summary>
     public static readonly IReadOnlyList<(string Soname, string Source)> HostLibraries =
     [
         ("libcuda.so.1", "NVIDIA driver"),
@@ -50,7 +50,8 @@ internal sealed class CudaProviderProbe
         {
             problems.Add(
                 $"the ONNX Runtime CUDA provider library {ProviderLibraryFileName} is not beside libonnxruntime.so in " +
-                $"{_providerDirectory}: run {InstallScript}, then rebuild");
+                $"{_providerDirectory}: it ships in the {ProviderPackage} NuGet package; restore and rebuild (or publish) Dice " +
+                "without trimming native files");
         }
 
         var missing = HostLibraries.Where(library => !_canLoadLibrary(library.Soname)).ToList();
@@ -59,7 +60,7 @@ internal sealed class CudaProviderProbe
             problems.Add(
                 "the host cannot load " + string.Join(", ", missing.Select(m => $"{m.Soname} ({m.Source})")) +
                 ": install the CUDA 13 runtime libraries and cuDNN 9, or put PyTorch's site-packages/nvidia/*/lib " +
-                $"folders on LD_LIBRARY_PATH before starting the process ({InstallScript} prints the command)");
+                "folders on LD_LIBRARY_PATH before starting the process");
         }
 
         if (problems.Count == 0)

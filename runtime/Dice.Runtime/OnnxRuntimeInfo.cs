@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Dice.Runtime;
@@ -7,7 +8,12 @@ public static class OnnxRuntimeInfo
 {
     private const string NativeLibraryFileName = "libonnxruntime.so";
 
-    /// <summary>The native ONNX Runtime version, e.g. "1.29.0".</summary>
+    /// <summary>The NuGet package Dice was built against, e.g. "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.32.0".</summary>
+    public static string Package =>
+        typeof(OnnxRuntimeInfo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "OnnxRuntimePackage")?.Value ?? "unknown";
+
+    /// <summary>The native ONNX Runtime version, e.g. "1.32.0".</summary>
     public static string Version => OrtEnv.Instance().GetVersionString();
 
     /// <summary>The execution providers this ONNX Runtime build was compiled with, e.g. "CPUExecutionProvider".</summary>

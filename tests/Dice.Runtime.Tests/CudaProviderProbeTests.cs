@@ -8,7 +8,7 @@ public sealed class CudaProviderProbeTests : IDisposable
     public void Dispose() => _nativeDirectory.Dispose();
 
     [Fact]
-    public void Missing_provider_library_names_the_install_script()
+    public void Missing_provider_library_names_the_package_that_ships_it()
     {
         var probe = new CudaProviderProbe(_nativeDirectory.Path, _ => true, () => 1);
 
@@ -16,7 +16,7 @@ public sealed class CudaProviderProbeTests : IDisposable
 
         Assert.NotNull(problem);
         Assert.Contains("libonnxruntime_providers_cuda.so", problem, StringComparison.Ordinal);
-        Assert.Contains("scripts/install-cuda-provider.sh", problem, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("cannot load", problem, StringComparison.Ordinal);
     }
 
@@ -100,6 +100,18 @@ public sealed class CudaProviderProbeTests : IDisposable
             Assert.Equal(!providerShipped, problem.Contains("libonnxruntime_providers_cuda.so", StringComparison.Ordinal));
             Assert.Equal(!cudaRuntime, problem.Contains("libcudart.so.13", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void The_nuget_package_puts_the_cuda_provider_beside_libonnxruntime()
+    {
+        // Microsoft.ML.OnnxRuntime.Gpu.Linux serves CPU-only and CUDA hosts from one set of natives.
+        string directory = OnnxRuntimeInfo.NativeLibraryDirectory;
+
+        Assert.True(File.Exists(Path.Combine(directory, "libonnxruntime.so")), directory);
+        Assert.True(File.Exists(Path.Combine(directory, "libonnxruntime_providers_shared.so")), directory);
+        Assert.True(File.Exists(Path.Combine(directory, "libonnxruntime_providers_cuda.so")), directory);
+        Assert.Contains("CUDAExecutionProvider", OnnxRuntimeInfo.AvailableProviders);
     }
 
     private void InstallFakeProvider() => File.WriteAllBytes(_nativeDirectory.File("libonnxruntime_providers_cuda.so"), []);

@@ -68,18 +68,18 @@ public sealed class SessionOptionsFactoryTests
     [Fact]
     public void Cuda_where_it_is_not_installed_throws_one_clear_exception_and_the_process_carries_on()
     {
-        bool providerShipped = File.Exists(Path.Combine(AppContext.BaseDirectory, "libonnxruntime_providers_cuda.so"));
+        bool providerShipped = File.Exists(Path.Combine(OnnxRuntimeInfo.NativeLibraryDirectory, "libonnxruntime_providers_cuda.so"));
 
         Exception? exception = Record.Exception(
             () => SessionOptionsFactory.Create(new RuntimeOptions { ExecutionProvider = ExecutionProvider.Cuda }).Dispose());
 
         if (!providerShipped)
         {
-            // The default build: scripts/install-cuda-provider.sh has not been run.
+            // A publish that dropped the package's provider library.
             var unavailable = Assert.IsType<ExecutionProviderUnavailableException>(exception);
             Assert.Equal(ExecutionProvider.Cuda, unavailable.Provider);
             Assert.Contains("libonnxruntime_providers_cuda.so", unavailable.Message, StringComparison.Ordinal);
-            Assert.Contains("scripts/install-cuda-provider.sh", unavailable.Message, StringComparison.Ordinal);
+            Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", unavailable.Message, StringComparison.Ordinal);
         }
         else if (exception is not null)
         {

@@ -26,7 +26,8 @@ public static class InfoCommand
     }
 
     private static string OnnxRuntimeReport() =>
-        $"{OnnxRuntimeInfo.Version} (providers: {string.Join(", ", OnnxRuntimeInfo.AvailableProviders)})";
+        $"{OnnxRuntimeInfo.Version} ({OnnxRuntimeInfo.Package}; providers: {string.Join(", ", OnnxRuntimeInfo.AvailableProviders)}; " +
+        $"telemetry {(OnnxRuntimeTelemetry.NativeValue == "1" ? "off" : "on")})";
 
     private static string TorchReport() =>
         $"{torch.__version__} (threads: {torch.get_num_threads()}, cuda: " +
