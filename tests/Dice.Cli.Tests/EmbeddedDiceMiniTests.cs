@@ -43,6 +43,37 @@ public sealed class EmbeddedDiceMiniTests
     }
 
     /// <summary>
+    /// Moving to ONNX Runtime 1.32 from NuGet (and to Microsoft.ML.Tokenizers) must not change what dice-mini draws: three
+    /// fixed prompts in each mode, against the PNGs the 1.29 stack drew (Fixtures/ort-1.29-images, made by commit 010d3f6),
+    /// every channel within 1 level of 255.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "a large red circle on the left on a blue background")]
+    [InlineData(2, "a small green square at the top on a white background")]
+    [InlineData(3, "two yellow triangles on the right on a black background")]
+    public void Images_match_what_the_onnx_runtime_1_29_stack_drew(int number, string prompt)
+    {
+        using var dir = new TempDirectory();
+        foreach (var mode in new[] { "dice", "cfg", "unguided" })
+        {
+            var output = dir.File($"prompt{number}-{mode}.png");
+            var r = DiceProcess.Run(["generate", prompt, "--mode", mode, "--guidance", "5", "--seed", "7", "--out", output],
+                new Dictionary<string, string> { ["DICE_MODEL"] = "" });
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            var drawn = PngFile.Read(output).ToRgbImage();
+            var expected = PngFile.Read(Path.Combine(AppContext.BaseDirectory, "Fixtures", "ort-1.29-images", $"prompt{number}-{mode}.png"))
+                .ToRgbImage();
+            Assert.Equal((expected.Width, expected.Height), (drawn.Width, drawn.Height));
+            var worst = 0;
+            for (var i = 0; i < expected.Pixels.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(expected.Pixels[i] - drawn.Pixels[i]));
+            }
+            Assert.True(worst <= 1, $"{mode}: a channel differs by {worst} levels from the 1.29 image");
+        }
+    }
+
+    /// <summary>
     /// Issue 6's gate, re-measured on the shipped folder: 20-step DPM-Solver++ over the 500 held-out captions, DICE
     /// (alpha 1) recovers at least 80 % of CFG w = 5's attribute-accuracy gain over unguided sampling and beats the best
     /// naive embedding scaling; and every row lands where the shipped eval/eval.json (the model card's table) says,
