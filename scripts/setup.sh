@@ -13,7 +13,8 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # 1. Debian packages: libtorch (CPU) for the trainer's tensor engine, onnx.proto for the exporter, g++, and OpenBLAS:
 #    libtorch's matrix products go through libblas.so.3, which is Debian's slow reference BLAS unless an optimised one
 #    is installed (OpenBLAS registers itself as the preferred alternative); it makes a dice-mini teacher step ~4x faster.
-apt_packages=(libtorch-dev libonnx-dev g++ libopenblas0-openmp)
+#    ICU (libicu72) for the Unicode composition (NFC) of non-ASCII prompts in CLIP's clean-up (the .NET SDK needs it too).
+apt_packages=(libtorch-dev libonnx-dev g++ libopenblas0-openmp libicu72)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

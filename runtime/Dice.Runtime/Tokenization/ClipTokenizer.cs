@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
 
 namespace Dice.Runtime.Tokenization;
 
@@ -9,11 +9,12 @@ namespace Dice.Runtime.Tokenization;
 /// (vocab.json, merges.txt, optionally tokenizer_config.json and special_tokens_map.json). Thread-safe.
 /// </summary>
 /// <remarks>
-/// A prompt is cleaned (<see cref="ClipTextCleaner"/>: quotes straightened, HTML-unescaped, whitespace collapsed,
-/// lower-cased), split with CLIP's pattern (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll
-/// 'd, letter runs, single digits, runs of other non-space characters), and each piece's UTF-8 bytes are
-/// byte-level BPE encoded with <c>&lt;/w&gt;</c> marking the end of the piece. As in CLIP, the literal text
-/// <c>&lt;|startoftext|&gt;</c> or <c>&lt;|endoftext|&gt;</c> in a prompt yields the special token's id.
+/// A prompt is cleaned as CLIP's reference tokenizer does with ftfy installed (<see cref="ClipTextCleaner"/>), split
+/// with CLIP's pattern (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll 'd, letter runs,
+/// single digits, runs of other non-space characters), and each piece's UTF-8 bytes are byte-level BPE encoded by
+/// Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>, with <c>&lt;/w&gt;</c> marking the end of the piece. As in
+/// CLIP, the literal text <c>&lt;|startoftext|&gt;</c> or <c>&lt;|endoftext|&gt;</c> in a prompt yields the special
+/// token's id. The start token, the cut to <see cref="MaxLength"/> and the padding are added here.
 /// </remarks>
 public sealed partial class ClipTokenizer : IPromptTokenizer
 {
@@ -24,18 +25,31 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
 
     private const string StartOfText = "<|startoftext|>";
     private const string EndOfText = "<|endoftext|>";
+    private const string EndOfWord = "</w>";
 
-    private readonly BytePairEncoder encoder;
+    private readonly BpeTokenizer bpe;
     private readonly Dictionary<int, string> tokensById;
-    private readonly int? startOfTextId;
-    private readonly int? endOfTextId;
 
     private ClipTokenizer(ClipTokenizerData data)
     {
-        encoder = new BytePairEncoder(data.Vocabulary, data.Merges, data.UnkId);
         tokensById = data.Vocabulary.ToDictionary(p => p.Value, p => p.Key);
-        startOfTextId = data.Vocabulary.TryGetValue(StartOfText, out var id) ? id : null;
-        endOfTextId = data.Vocabulary.TryGetValue(EndOfText, out id) ? id : null;
+        var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var token in (string[])[StartOfText, EndOfText])
+        {
+            if (data.Vocabulary.TryGetValue(token, out var id))
+            {
+                specialTokens[token] = id;
+            }
+        }
+        bpe = BpeTokenizer.Create(new BpeOptions(data.Vocabulary)
+        {
+            Merges = data.Merges,
+            SpecialTokens = specialTokens,
+            PreTokenizer = new RegexPreTokenizer(Pieces(), specialTokens: null),
+            EndOfWordSuffix = EndOfWord,
+            ByteLevel = true,
+            UnknownToken = data.UnkToken,
+        });
         BosId = data.BosId;
         EosId = data.EosId;
         PadId = data.PadId;
@@ -59,8 +73,6 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
     /// <summary>Number of entries in vocab.json.</summary>
     public int VocabSize { get; }
 
-    internal BytePairEncoder Encoder => encoder;
-
     /// <summary>
     /// Reads a tokenizer folder. Throws <see cref="DirectoryNotFoundException"/> or <see cref="FileNotFoundException"/>
     /// for a missing folder, vocab.json or merges.txt, and <see cref="InvalidDataException"/> naming the file for
@@ -69,12 +81,14 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
     public static ClipTokenizer Load(string tokenizerFolder) => new(ClipTokenizerFiles.Read(tokenizerFolder));
 
     /// <summary>The ids of <paramref name="text"/>, without start, end or padding tokens.</summary>
-    public int[] Encode(string text) => EncodeIds(text, int.MaxValue).ToArray();
+    /// <exception cref="DllNotFoundException">The text needs Unicode composition and the host has no ICU library.</exception>
+    public int[] Encode(string text) => [.. EncodeIds(text)];
 
     /// <summary>
     /// Exactly <see cref="MaxLength"/> ids: <see cref="BosId"/>, the prompt's ids (cut to MaxLength - 2),
     /// <see cref="EosId"/>, then <see cref="PadId"/> up to the end.
     /// </summary>
+    /// <exception cref="DllNotFoundException">The prompt needs Unicode composition and the host has no ICU library.</exception>
     public int[] Tokenize(string prompt)
     {
         var ids = new int[MaxLength];
@@ -89,11 +103,14 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
         {
             throw new ArgumentException($"destination holds {destination.Length} ids, expected {MaxLength}", nameof(destination));
         }
-        var room = MaxLength - 2;
-        var ids = EncodeIds(prompt, room);
-        var count = Math.Min(ids.Count, room);
+        var ids = EncodeIds(prompt);
+        // As CLIP: the whole prompt is encoded, then cut, possibly inside a word.
+        var count = Math.Min(ids.Count, MaxLength - 2);
         destination[0] = BosId;
-        CollectionsMarshal.AsSpan(ids)[..count].CopyTo(destination[1..]);
+        for (var i = 0; i < count; i++)
+        {
+            destination[i + 1] = ids[i];
+        }
         destination[count + 1] = EosId;
         destination[(count + 2)..].Fill(PadId);
     }
@@ -113,8 +130,10 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var bytes = new List<byte>();
-        Span<byte> utf8 = stackalloc byte[4];
+        // The package decodes bytes but drops the end-of-word marks, so each word (up to a token with the mark) is
+        // decoded on its own and the spaces are put back here.
+        var text = new StringBuilder();
+        var word = new List<int>();
         foreach (var id in ids)
         {
             if (!tokensById.TryGetValue(id, out var token))
@@ -125,56 +144,22 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
             {
                 continue;
             }
-            var endOfWord = token.EndsWith(BytePairEncoder.EndOfWord, StringComparison.Ordinal);
-            var symbols = endOfWord ? token[..^BytePairEncoder.EndOfWord.Length] : token;
-            foreach (var c in symbols)
+            word.Add(id);
+            if (token.EndsWith(EndOfWord, StringComparison.Ordinal))
             {
-                if (ByteLevelAlphabet.TryGetByte(c, out var b))
-                {
-                    bytes.Add(b);
-                }
-                else
-                {
-                    // Not a byte-level symbol (a hand-made vocabulary entry): keep the character itself.
-                    var length = new Rune(char.IsSurrogate(c) ? '\uFFFD' : c).EncodeToUtf8(utf8);
-                    bytes.AddRange(utf8[..length]);
-                }
-            }
-            if (endOfWord)
-            {
-                bytes.Add((byte)' ');
+                text.Append(bpe.Decode(word, considerSpecialTokens: true)).Append(' ');
+                word.Clear();
             }
         }
-        return Encoding.UTF8.GetString(bytes.ToArray()).Trim(' ');
+        text.Append(bpe.Decode(word, considerSpecialTokens: true));
+        return text.ToString().Trim(' ');
     }
 
-    /// <summary>The prompt's ids; stops after the piece that makes the count reach <paramref name="limit"/>.</summary>
-    private List<int> EncodeIds(string text, int limit)
+    private IReadOnlyList<int> EncodeIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var cleaned = ClipTextCleaner.Clean(text);
-        var ids = new List<int>(Math.Min(limit, 4 + (cleaned.Length / 2)));
-        foreach (var match in Pieces().EnumerateMatches(cleaned))
-        {
-            if (ids.Count >= limit)
-            {
-                break;
-            }
-            var piece = cleaned.AsSpan(match.Index, match.Length);
-            if (startOfTextId is { } start && piece.SequenceEqual(StartOfText))
-            {
-                ids.Add(start);
-            }
-            else if (endOfTextId is { } end && piece.SequenceEqual(EndOfText))
-            {
-                ids.Add(end);
-            }
-            else
-            {
-                encoder.Encode(piece, ids);
-            }
-        }
-        return ids;
+        return bpe.EncodeToIds(cleaned, considerPreTokenization: true, considerNormalization: false);
     }
 
     /// <summary>CLIP's pre-tokenisation pattern (applied to lower-cased text, so case-sensitive here).</summary>

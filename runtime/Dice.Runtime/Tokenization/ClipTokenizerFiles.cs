@@ -3,12 +3,14 @@ using System.Text.Json;
 namespace Dice.Runtime.Tokenization;
 
 /// <summary>What a Hugging Face CLIP tokenizer folder holds, read and checked.</summary>
+/// <param name="Merges">merges.txt's pairs ("left right") in rank order, each pair once.</param>
 internal sealed record ClipTokenizerData(
     Dictionary<string, int> Vocabulary,
-    List<(int Left, int Right, int Merged)> Merges,
+    List<string> Merges,
     int BosId,
     int EosId,
     int PadId,
+    string UnkToken,
     int UnkId,
     int MaxLength);
 
@@ -58,6 +60,7 @@ internal static class ClipTokenizerFiles
             SpecialId("bos_token", settings.Bos.Value),
             SpecialId("eos_token", settings.Eos.Value),
             SpecialId("pad_token", settings.Pad.Value),
+            settings.Unk.Value.Token,
             SpecialId("unk_token", settings.Unk.Value),
             settings.MaxLength ?? ClipTokenizer.DefaultMaxLength);
 
@@ -103,13 +106,13 @@ internal static class ClipTokenizerFiles
         return vocabulary;
     }
 
-    private static List<(int, int, int)> ReadMerges(string path, Dictionary<string, int> vocabulary, string vocabPath)
+    private static List<string> ReadMerges(string path, Dictionary<string, int> vocabulary, string vocabPath)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"tokenizer merges file {path} does not exist", path);
         }
-        var merges = new List<(int, int, int)>(capacity: 50_000);
+        var merges = new List<string>(capacity: 50_000);
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -123,13 +126,38 @@ internal static class ClipTokenizerFiles
             {
                 throw new InvalidDataException($"{path} line {lineNumber}: expected two symbols separated by one space, found \"{line}\"");
             }
-            merges.Add((Id(parts[0]), Id(parts[1]), Id(parts[0] + parts[1])));
+            Check(parts[0]);
+            Check(parts[1]);
+            Check(parts[0] + parts[1]);
+            merges.Add(line);
 
-            int Id(string symbol) => vocabulary.TryGetValue(symbol, out var id)
-                ? id
-                : throw new InvalidDataException($"{path} line {lineNumber}: merge \"{line}\" needs the symbol \"{symbol}\", which is not in {vocabPath}");
+            void Check(string symbol)
+            {
+                if (!vocabulary.ContainsKey(symbol))
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}: merge \"{line}\" needs the symbol \"{symbol}\", which is not in {vocabPath}");
+                }
+            }
         }
-        return merges;
+        return KeepLastOfEachPair(merges);
+    }
+
+    /// <summary>
+    /// A pair listed twice keeps its last rank, as the reference implementations' dictionaries do (the package rejects
+    /// repeats): earlier copies are dropped, which keeps every other pair's relative order.
+    /// </summary>
+    private static List<string> KeepLastOfEachPair(List<string> merges)
+    {
+        var lastIndex = new Dictionary<string, int>(merges.Count, StringComparer.Ordinal);
+        for (var i = 0; i < merges.Count; i++)
+        {
+            lastIndex[merges[i]] = i;
+        }
+        if (lastIndex.Count == merges.Count)
+        {
+            return merges;
+        }
+        return merges.Where((merge, i) => lastIndex[merge] == i).ToList();
     }
 
     private static void ReadSettings(string path, Settings settings)

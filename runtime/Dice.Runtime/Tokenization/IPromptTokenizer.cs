@@ -2,7 +2,7 @@ namespace Dice.Runtime.Tokenization;
 
 /// <summary>
 /// Turns a prompt into the fixed-length id sequence a text encoder takes. <see cref="ClipTokenizer"/> is the
-/// built-in implementation; an adapter over Microsoft.ML.Tokenizers can replace it.
+/// built-in implementation (CLIP's clean-up in front of Microsoft.ML.Tokenizers' BPE); another can replace it.
 /// </summary>
 public interface IPromptTokenizer
 {

@@ -17,9 +17,14 @@ public sealed class ClipPreTokenizerTests
     [InlineData("don\u2019t \u2018x\u2019 \u201Cy\u201D \u02BCz", "don't 'x' \"y\" 'z")]
     [InlineData("&quot;q&quot; &apos;s&#39; a&nbsp;&nbsp;b", "\"q\" 's' a b")]
     [InlineData("&#233;t&#xE9; &#X1F431;", "\u00E9t\u00E9 \uD83D\uDC31")]
-    [InlineData("&amp;amp;lt; &amp;lt;", "&lt; <")]
+    // Without a "<" in the text ftfy unescapes until nothing changes; with one, only html.unescape's two levels apply.
+    [InlineData("&amp;amp;lt; &amp;lt;", "< <")]
+    [InlineData("<b> &amp;amp;lt;", "<b> &lt;")]
     [InlineData("&#0; &#xD800; &#x110000;", "\uFFFD \uFFFD \uFFFD")]
-    [InlineData("at&t &copy; &amp &#; &#x; &#12a; &#99999999999999999; &;", "at&t &copy; &amp &#; &#x; &#12a; &#99999999999999999; &;")]
+    // html.unescape: "&amp" without its semicolon is "&"; "&#12" is a form feed (whitespace) before "a;"; past U+10FFFF is U+FFFD.
+    [InlineData("at&t &copy; &amp &#; &#x; &#12a; &#99999999999999999; &;", "at&t \u00A9 & &#; &#x; a; \uFFFD &;")]
+    // ftfy: NFC, full-width forms, ligatures, control characters.
+    [InlineData("cafe\u0301 \uFF21\uFF22 \uFB01sh c\u0000at", "caf\u00E9 ab fish cat")]
     public void Cleans_as_the_runtime_does(string text, string expected)
     {
         Assert.Equal(expected, ClipPreTokenizer.Clean(text));

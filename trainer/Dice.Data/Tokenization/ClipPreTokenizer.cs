@@ -5,7 +5,8 @@ namespace Dice.Data.Tokenization;
 
 /// <summary>
 /// CLIP's pre-tokenisation, identical to the runtime tokenizer's (<c>Dice.Runtime.Tokenization.ClipTokenizer</c>):
-/// the text is cleaned (quotes straightened, HTML-unescaped twice, whitespace collapsed and trimmed, lower-cased),
+/// the text is cleaned by the runtime's <c>ClipTextCleaner</c> (ftfy's fixes, HTML-unescaped, whitespace collapsed and
+/// trimmed, lower-cased),
 /// split with CLIP's pattern into words (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll
 /// 'd, letter runs, single digits, runs of other non-space characters), and each word's UTF-8 bytes become
 /// byte-level symbols, the last one carrying <c>&lt;/w&gt;</c>.
