@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Runs Dice on a CUDA 13 machine that has PyTorch but no .NET, from the kit gpu-kit/pack.sh made.
+# Runs Dice's ONNX Runtime work on a CUDA 13 machine that has PyTorch but no .NET, from the kit gpu-kit/pack.sh made.
 #
-#   run.sh [OPTIONS] [--] COMMAND [ARGS...]   check the host, unpack the kit (once), build the libtorch shim against
-#                                             PyTorch's libtorch (once), set the library paths, run COMMAND
+#   run.sh [OPTIONS] [--] COMMAND [ARGS...]   check the host, unpack the kit (once), set the library paths, run COMMAND
 #   run.sh [OPTIONS] check [--partial]        which carried parts are present, missing or corrupt
 #                                             (--partial: missing parts are fine, only corrupt ones fail)
 #   run.sh [OPTIONS] unpack                   reassemble and unpack the kit only (needs no GPU)
@@ -11,19 +10,20 @@
 #   --carry DIR   where MANIFEST and the parts are (default: this script's folder when MANIFEST is beside it,
 #                 else .gpu-kit/carry in the repository)
 #   --kit DIR     where the kit is unpacked (default: kit/ beside the carry folder)
-#   --no-shim     skip the libtorch shim (ONNX Runtime work only: dice generate, inspect, info)
 # COMMAND runs with dice/ and the benchmarks' folder first on PATH (so `dice info`, `Dice.Benchmarks --inProcess …`),
-# LD_LIBRARY_PATH = PyTorch's site-packages/nvidia/*/lib, torch/lib and the provider's folder, and DICE_GPU_KIT = the
-# unpacked kit. DICE_GPU_PYTHON names the Python that holds PyTorch (default: python3).
-# Exit status: COMMAND's own; 2 bad usage; 3 the host lacks what the kit needs; 4 the kit is incomplete or corrupt;
-# 5 the shim did not build. Every failure of this script itself prints one "gpu-kit: error:" paragraph.
+# PyTorch's site-packages/nvidia/*/lib folders (CUDA 13, cuDNN 9) first on LD_LIBRARY_PATH, and DICE_GPU_KIT = the
+# unpacked kit. Each publish holds ONNX Runtime with its CUDA provider; the kit holds no libtorch, so `dice info`
+# reports libtorch as unavailable and training does not run from it. DICE_GPU_PYTHON names the Python that holds
+# PyTorch (default: python3).
+# Exit status: COMMAND's own; 2 bad usage; 3 the host lacks what the kit needs; 4 the kit is incomplete or corrupt.
+# Every failure of this script itself prints one "gpu-kit: error:" paragraph.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 readonly KIT_NAME=dice-gpu-kit.tar.gz
-readonly PROVIDER=libonnxruntime_providers_cuda.so
 readonly BENCH_REL=benchmarks/Dice.Benchmarks/bin/Release/net10.0
-# What libonnxruntime_providers_cuda.so (ONNX Runtime 1.29, CUDA 13) loads besides the driver.
+# What libonnxruntime_providers_cuda.so (ONNX Runtime 1.32, CUDA 13) loads besides the driver (libcuda.so.1, which the
+# GPU check below covers); it loads cuDNN 9 at run time.
 readonly CUDA_LIBS=(libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcudnn.so.9)
 
 fail() {
@@ -38,19 +38,18 @@ fail() {
   exit "$status"
 }
 
-carry="" kit="" shim=1
+carry="" kit=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --carry) carry="${2:?--carry needs a folder}"; shift 2 ;;
     --kit) kit="${2:?--kit needs a folder}"; shift 2 ;;
-    --no-shim) shim=0; shift ;;
-    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     --) shift; break ;;
     -*) fail 2 "unknown option '$1' (see run.sh --help)" ;;
     *) break ;;
   esac
 done
-[ $# -gt 0 ] || fail 2 "no command given" "usage: run.sh [--carry DIR] [--kit DIR] [--no-shim] [--] COMMAND [ARGS...] | check [--partial] | unpack | host"
+[ $# -gt 0 ] || fail 2 "no command given" "usage: run.sh [--carry DIR] [--kit DIR] [--] COMMAND [ARGS...] | check [--partial] | unpack | host"
 
 if [ -z "$carry" ]; then
   if [ -f "$here/MANIFEST" ]; then carry="$here"; else carry="$(cd "$here/.." && pwd)/.gpu-kit/carry"; fi
@@ -137,9 +136,6 @@ check_host() {
       [ ${#missing[@]} -eq 0 ] || problems+=("CUDA libraries: ${missing[*]} found neither in PyTorch's site-packages/nvidia/*/lib (${nvidia_dirs:-none}) nor on LD_LIBRARY_PATH nor in the loader cache; install the CUDA 13 runtime, cuBLAS, cuRAND and cuDNN 9 (pip: nvidia-cuda-runtime, nvidia-cublas, nvidia-curand, nvidia-cudnn-cu13)")
     fi
   fi
-  if [ "$shim" = 1 ] && ! command -v g++ >/dev/null 2>&1; then
-    problems+=("g++: not on PATH, so the libtorch shim cannot be built (install g++, or pass --no-shim for ONNX-only work)")
-  fi
   if ! command -v tar >/dev/null 2>&1 || ! command -v gzip >/dev/null 2>&1; then
     problems+=("tar and gzip: needed to unpack the kit")
   fi
@@ -198,32 +194,6 @@ unpack() {
   echo "gpu-kit: unpacked $(wc -l <"$kit/CONTENTS") files into $kit (all match CONTENTS)"
 }
 
-# Puts the provider beside each libonnxruntime.so (ONNX Runtime loads it from there) and the shim beside each executable.
-wire() {
-  local dir
-  for dir in "$kit/dice" "$kit/$BENCH_REL"; do
-    [ -d "$dir" ] || continue
-    ln -sf "$kit/provider/$PROVIDER" "$dir/$PROVIDER"
-    if [ "$shim" = 1 ]; then cp -f "$kit/native/build/pytorch/libdice_torch.so" "$dir/libdice_torch.so"; fi
-  done
-}
-
-build_shim() {
-  # build.sh asks `python3` for torch; make that the same Python the host check used. A wrapper, not a symlink:
-  # a virtual environment's python finds its site-packages only when started by its own path.
-  local bin="$kit/.python-bin" log status=0 target
-  mkdir -p "$bin"
-  target="$(command -v "$py")"
-  rm -f "$bin/python3"
-  printf '#!/bin/sh\nexec "%s" "$@"\n' "$target" > "$bin/python3"
-  chmod +x "$bin/python3"
-  log="$(PATH="$bin:$PATH" bash "$kit/native/torch-shim/build.sh" pytorch 2>&1)" || status=$?
-  if [ "$status" -ne 0 ]; then
-    fail 5 "the libtorch shim did not build against PyTorch $torch_version in $torch_dir:" "${log//$'\n'/$'\n'  }"
-  fi
-  echo "gpu-kit: $(tail -n 1 <<<"$log")"
-}
-
 case "$1" in
   check)
     shift
@@ -240,12 +210,15 @@ esac
 
 check_host
 unpack
-if [ "$shim" = 1 ]; then build_shim; fi
-wire
 
 export DICE_GPU_KIT="$kit"
 export PATH="$kit/dice:$kit/$BENCH_REL:$PATH"
-export LD_LIBRARY_PATH="${nvidia_dirs:+$nvidia_dirs:}$torch_dir/lib:$kit/provider${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Only the CUDA 13 and cuDNN 9 libraries: ONNX Runtime's CUDA provider is beside libonnxruntime.so in each publish, and
+# PyTorch's own torch/lib stays off the path (nothing in the kit needs it, and its libtorch must not stand in for one
+# a later kit might carry).
+ld_path="$nvidia_dirs"
+[ -z "${LD_LIBRARY_PATH:-}" ] || ld_path="${ld_path:+$ld_path:}$LD_LIBRARY_PATH"
+export LD_LIBRARY_PATH="$ld_path"
 echo "gpu-kit: LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 echo "gpu-kit: running: $*"
 exec "$@"

@@ -86,6 +86,23 @@ public sealed class HostCheckTests
     }
 
     [Fact]
+    public void Without_cuDNN_9_it_names_the_missing_library_and_where_it_looked()
+    {
+        using var dir = new TempDirectory();
+        var python = StubPython.WriteCudaHost(dir.File("host"));
+        File.Delete(Path.Combine(dir.File("host"), "site-packages", "nvidia", "cudnn", "lib", "libcudnn.so.9"));
+        Directory.CreateDirectory(dir.File("carry"));
+
+        var r = KitScripts.Run(
+            "run.sh",
+            ["--carry", dir.File("carry"), "--", "dice", "info"],
+            new Dictionary<string, string?> { ["DICE_GPU_PYTHON"] = python, ["LD_LIBRARY_PATH"] = null });
+
+        AssertRefused(dir, r, "CUDA libraries: libcudnn.so.9 found neither in PyTorch's site-packages/nvidia/*/lib", "nvidia-cudnn-cu13");
+        Assert.DoesNotContain("libcublas.so.13", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void When_python_itself_fails_it_shows_the_last_line_of_its_output()
     {
         using var dir = new TempDirectory();
@@ -103,7 +120,7 @@ public sealed class HostCheckTests
         using var dir = new TempDirectory();
         var python = StubPython.WriteCudaHost(dir.File("host"));
 
-        var r = KitScripts.Run("run.sh", ["--carry", dir.File("carry"), "--no-shim", "host"], new Dictionary<string, string?> { ["DICE_GPU_PYTHON"] = python });
+        var r = KitScripts.Run("run.sh", ["--carry", dir.File("carry"), "host"], new Dictionary<string, string?> { ["DICE_GPU_PYTHON"] = python });
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("GPU: Stub H100", r.Stdout, StringComparison.Ordinal);

@@ -59,6 +59,49 @@ internal static class KitScripts
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Runs <paramref name="file"/> (a program on PATH) and returns its standard output; fails the test unless it exits with 0.</summary>
+    public static string Exec(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: exit {process.ExitCode}\n{stderr.Result}");
+        return stdout.Result;
+    }
+
+    /// <summary>The inode number of <paramref name="path"/>: two names with the same one are hard links of one file.</summary>
+    public static long Inode(string path) => long.Parse(Exec("stat", "-c", "%i", path).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The bytes a device call sends from this repository besides what it carries: tracked and untracked-not-ignored
+    /// files, and shared/ if there is one (counted here with git and FileInfo, apart from pack.sh's own count).
+    /// </summary>
+    public static long WorkingTreeBytes()
+    {
+        var files = Exec("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => Path.GetFullPath(Path.Combine(RepositoryRoot, f)))
+            .ToHashSet(StringComparer.Ordinal);
+        var shared = Path.Combine(RepositoryRoot, "shared");
+        if (Directory.Exists(shared))
+        {
+            files.UnionWith(Directory.GetFiles(shared, "*", SearchOption.AllDirectories));
+        }
+        return files.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+    }
+
     public static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>Writes <paramref name="size"/> bytes that depend only on <paramref name="seed"/>.</summary>

@@ -31,6 +31,7 @@ public sealed class PackAndUnpackTests
         var kit = Assert.Single(manifest.Files);
         Assert.Equal("dice-gpu-kit.tar.gz", kit.Name);
         Assert.True(kit.PartCount >= 5, $"300 KB of random bytes should need at least 5 parts of 64 KiB, not {kit.PartCount}");
+        Assert.True(kit.Size < 450_000, $"the two publishes' identical 300 KB providers should be stored once, but the tarball is {kit.Size} bytes");
         Assert.Equal(kit.PartCount, manifest.Parts.Count);
         Assert.All(manifest.Parts, p => Assert.InRange(p.Size, 1, ChunkBytes));
         Assert.Equal(kit.Size, manifest.Parts.Sum(p => p.Size));
@@ -83,7 +84,7 @@ public sealed class PackAndUnpackTests
         var r = KitScripts.Run(Path.Combine(Carry(output), "run.sh"), ["unpack"]);
 
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.True(File.Exists(Path.Combine(output, "kit", "provider", FakeStage.Provider)));
+        Assert.True(File.Exists(Path.Combine(output, "kit", "dice", FakeStage.Provider)));
     }
 
     [Fact]
@@ -158,8 +159,8 @@ public sealed class PackAndUnpackTests
         var python = StubPython.WriteCudaHost(dir.File("host"));
         var environment = new Dictionary<string, string?> { ["DICE_GPU_PYTHON"] = python, ["LD_LIBRARY_PATH"] = null };
 
-        var dice = KitScripts.Run("run.sh", ["--carry", Carry(output), "--no-shim", "--", "dice", "info", "--json"], environment);
-        var benchmarks = KitScripts.Run("run.sh", ["--carry", Carry(output), "--no-shim", "Dice.Benchmarks", "--inProcess"], environment);
+        var dice = KitScripts.Run("run.sh", ["--carry", Carry(output), "--", "dice", "info", "--json"], environment);
+        var benchmarks = KitScripts.Run("run.sh", ["--carry", Carry(output), "Dice.Benchmarks", "--inProcess"], environment);
 
         var kit = Path.Combine(output, "kit");
         var nvidia = Path.Combine(dir.File("host"), "site-packages", "nvidia");
@@ -167,12 +168,92 @@ public sealed class PackAndUnpackTests
         Assert.Contains("gpu-kit: host: PyTorch 2.11.0+cu130 (CUDA 13.0)", dice.Stdout, StringComparison.Ordinal);
         Assert.Contains($"started: {kit}/dice/dice info --json", dice.Stdout, StringComparison.Ordinal);
         Assert.Contains(
-            $"LD_LIBRARY_PATH={nvidia}/cu13/lib:{nvidia}/cudnn/lib:{dir.File("host")}/site-packages/torch/lib:{kit}/provider\n",
+            $"LD_LIBRARY_PATH={nvidia}/cu13/lib:{nvidia}/cudnn/lib\n",
             dice.Stdout, StringComparison.Ordinal);
         Assert.Contains($"DICE_GPU_KIT={kit}\n", dice.Stdout, StringComparison.Ordinal);
         Assert.Contains("provider beside me", dice.Stdout, StringComparison.Ordinal);
         Assert.Equal(7, benchmarks.ExitCode);
         Assert.Contains($"started: {kit}/{FakeStage.BenchmarksFolder}/Dice.Benchmarks --inProcess", benchmarks.Stdout, StringComparison.Ordinal);
         Assert.Contains("provider beside me", benchmarks.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_library_path_keeps_what_was_set_after_PyTorchs_CUDA_folders()
+    {
+        using var dir = new TempDirectory();
+        var (_, output) = Pack(dir);
+        var python = StubPython.WriteCudaHost(dir.File("host"));
+
+        var r = KitScripts.Run(
+            "run.sh",
+            ["--carry", Carry(output), "dice", "info"],
+            new Dictionary<string, string?> { ["DICE_GPU_PYTHON"] = python, ["LD_LIBRARY_PATH"] = "/opt/elsewhere/lib" });
+
+        var nvidia = Path.Combine(dir.File("host"), "site-packages", "nvidia");
+        Assert.True(r.ExitCode == 7, r.ToString());
+        Assert.Contains($"LD_LIBRARY_PATH={nvidia}/cu13/lib:{nvidia}/cudnn/lib:/opt/elsewhere/lib\n", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identical_files_of_the_two_publishes_are_one_file_in_the_stage_and_in_the_unpacked_kit()
+    {
+        using var dir = new TempDirectory();
+        var (stage, output) = Pack(dir);
+        var unpack = KitScripts.Run("run.sh", ["--carry", Carry(output), "unpack"]);
+        Assert.True(unpack.ExitCode == 0, unpack.ToString());
+
+        foreach (var root in new[] { stage, Path.Combine(output, "kit") })
+        {
+            foreach (var name in new[] { FakeStage.Provider, "libonnxruntime.so" })
+            {
+                Assert.Equal(
+                    KitScripts.Inode(Path.Combine(root, "dice", name)),
+                    KitScripts.Inode(Path.Combine(root, FakeStage.BenchmarksFolder, name)));
+            }
+            // Different contents stay apart.
+            Assert.NotEqual(KitScripts.Inode(Path.Combine(root, "dice", "dice")), KitScripts.Inode(Path.Combine(root, "dice", "libcoreclr.so")));
+        }
+    }
+
+    [Fact]
+    public void The_printed_plan_carries_one_part_a_call_and_runs_dice_info_with_the_last()
+    {
+        using var dir = new TempDirectory();
+        var stage = dir.File("stage");
+        FakeStage.Create(stage);
+
+        var r = KitScripts.Run("pack.sh", ["--from-stage", stage, "--out", dir.File("out"), "--chunk-bytes", ChunkBytes.ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var carry = Carry(dir.File("out"));
+        var parts = Manifest.Read(Path.Combine(carry, "MANIFEST")).Parts;
+        var calls = r.Stdout.Split('\n').Where(l => l.StartsWith("  call ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(parts.Count, calls.Length);
+        for (int i = 0; i < parts.Count; i++)
+        {
+            var command = i < parts.Count - 1 ? "check --partial" : "-- dice info";
+            Assert.Equal(
+                $"  call {i + 1}: carry [\"{carry}/MANIFEST\", \"{carry}/{parts[i].Name}\"]   command: gpu-kit/run.sh --carry {carry} {command}",
+                calls[i]);
+        }
+    }
+
+    [Fact]
+    public void By_default_a_part_and_the_working_tree_fit_in_one_device_call()
+    {
+        using var dir = new TempDirectory();
+        var stage = dir.File("stage");
+        FakeStage.Create(stage);
+
+        var r = KitScripts.Run("pack.sh", ["--from-stage", stage, "--out", dir.File("out")]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        const long MiB = 1024 * 1024;
+        long tree = KitScripts.WorkingTreeBytes();
+        long expected = Math.Min(40 * MiB, (64 * MiB - MiB - tree) / MiB * MiB);
+        var chunkLine = File.ReadAllLines(Path.Combine(Carry(dir.File("out")), "MANIFEST")).Single(l => l.StartsWith("# chunk-bytes ", StringComparison.Ordinal));
+        Assert.Equal($"# chunk-bytes {expected}", chunkLine);
+        Assert.True(tree + expected <= 63 * MiB, $"a {tree}-byte tree and {expected}-byte parts leave less than 1 MiB under 64 MiB");
+        Assert.Contains($"the working tree {tree / (double)MiB:F1} MiB + MANIFEST + one part", r.Stdout, StringComparison.Ordinal);
     }
 }
