@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything Dice needs on a fresh Debian 12 machine, builds the native shim and the solution.
+# Installs everything Dice needs on a fresh Debian 12 machine and builds the solution.
 # Idempotent: a second run skips every step that is already done.
-#   scripts/setup.sh            apt + native shim + dotnet build (Release)
+#   scripts/setup.sh            apt + dotnet build (Release)
 #   DICE_SKIP_BUILD=1 scripts/setup.sh    everything but the dotnet build
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,11 +10,11 @@ cd "$root"
 step() { printf '\n== %s\n' "$*"; }
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. Debian packages: libtorch (CPU) for the trainer's tensor engine, onnx.proto for the exporter, g++, and OpenBLAS:
-#    libtorch's matrix products go through libblas.so.3, which is Debian's slow reference BLAS unless an optimised one
-#    is installed (OpenBLAS registers itself as the preferred alternative); it makes a dice-mini teacher step ~4x faster.
-#    ICU (libicu72) for the Unicode composition (NFC) of non-ASCII prompts in CLIP's clean-up (the .NET SDK needs it too).
-apt_packages=(libtorch-dev libonnx-dev g++ libopenblas0-openmp libicu72)
+# 1. Debian packages: onnx.proto for the exporter (C# is generated from it at build time), and ICU (libicu72) for the
+#    Unicode composition (NFC) of non-ASCII prompts in CLIP's clean-up (the .NET SDK needs it too). The trainer's
+#    libtorch comes from NuGet with TorchSharp (it brings its own BLAS and OpenMP: no system BLAS, compiler or
+#    libtorch-dev), as does ONNX Runtime.
+apt_packages=(libonnx-dev libicu72)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,11 +27,9 @@ else
   echo "apt packages present: ${apt_packages[*]}"
 fi
 
-# 2. The libtorch shim.
-step "native shim"
-"$root/native/torch-shim/build.sh" debian
-
-# 3. The solution (NuGet restores ONNX Runtime, with its CUDA 13 provider, and the other packages).
+# 2. The solution (NuGet restores ONNX Runtime, with its CUDA 13 provider, TorchSharp with libtorch, and the other
+#    packages; on Debian 12 the build marks one unused libstdc++ version need of TorchSharp's native library weak, see
+#    build/LibTorchSharp.targets).
 if [ "${DICE_SKIP_BUILD:-0}" != "1" ]; then
   step "dotnet build Dice.sln (Release)"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -4,7 +4,7 @@ using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Trainer;
 using Dice.Trainer.Teacher;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Benchmarks;
 

@@ -3,7 +3,7 @@ using Dice.Models;
 using Dice.Models.Classifier;
 using Dice.Trainer;
 using Dice.Trainer.Classifier;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Classifier.Tests;
 

@@ -5,7 +5,7 @@ using Dice.Models.Classifier;
 using Dice.Models.Weights;
 using Dice.Trainer;
 using Dice.Trainer.Classifier;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Classifier.Tests;
 
@@ -82,8 +82,8 @@ public sealed class AttributeClassifierTrainerTests(ShortTrainingRun run) : ICla
         float[] loaded, trained;
         using (no_grad())
         {
-            loaded = model.Forward(tensor(input, [4, 3, 32, 32])).data<float>();
-            trained = run.Trainer.Model.Forward(tensor(input, [4, 3, 32, 32])).data<float>();
+            loaded = model.Forward(tensor(input, [4, 3, 32, 32])).data<float>().ToArray();
+            trained = run.Trainer.Model.Forward(tensor(input, [4, 3, 32, 32])).data<float>().ToArray();
         }
         Assert.Equal(trained, loaded);
     }

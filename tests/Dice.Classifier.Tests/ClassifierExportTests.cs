@@ -4,7 +4,7 @@ using Dice.Runtime;
 using Dice.Trainer;
 using Dice.Trainer.Classifier;
 using Microsoft.ML.OnnxRuntime;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Classifier.Tests;
 
@@ -35,7 +35,7 @@ public sealed class ClassifierExportTests
             float[] expected;
             using (no_grad())
             {
-                expected = model.Forward(tensor(image, [batch, 3, 32, 32])).data<float>();
+                expected = model.Forward(tensor(image, [batch, 3, 32, 32])).data<float>().ToArray();
             }
             using var input = OrtValue.CreateTensorValueFromMemory(image, [batch, 3, 32, 32]);
             using var runOptions = new RunOptions();
@@ -73,7 +73,7 @@ public sealed class ClassifierExportTests
         ops.StateDict().ToDictionary(p => p.Key, p =>
         {
             using var detached = p.Value.detach();
-            return detached.data<float>();
+            return detached.data<float>().ToArray();
         }, StringComparer.Ordinal);
 
     /// <summary>Deterministic values in [−1, 1] (an image's range).</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dice.Models.Sharpener;
 using Dice.Runtime.Images;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Cli.Tests;
 

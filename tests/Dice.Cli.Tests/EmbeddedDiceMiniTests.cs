@@ -105,9 +105,13 @@ public sealed class EmbeddedDiceMiniTests
     /// <summary>
     /// The shipped sharpener's loss log is what its recorded settings give: the first 80 steps of `dice train` from the
     /// settings in sharpener/config.json, against the shipped teacher, on the training images `dice data` writes,
-    /// reproduce the first 80 logged losses (the same seed draws the same batches, timesteps and noise). The first
-    /// steps hardly depend on the sharpener's width and heads; by step 80 4 or 32 heads instead of 16 differ by
-    /// 0.09–0.2 %, so the tolerance is 0.02 %.
+    /// reproduce the first 80 logged losses (the same seed draws the same batches, timesteps and noise). The log was
+    /// written on libtorch 1.13 (Debian's, matrix products through OpenBLAS); the trainer now runs on libtorch 2.10
+    /// (TorchSharp 0.107: oneDNN convolutions, its own GEMM), whose float32 kernels round differently. Measured on
+    /// 2026-12-03 (2-core AMD EPYC with AVX-512; 1 and 2 threads give identical losses): the first loss, before any
+    /// update, differs from the log by 5.9e-7, and training amplifies that to 3.7e-6 by step 20, 1.5e-5 by step 40 and
+    /// at most 4.8e-4 (step 74) by step 80. On the same stack 4 or 32 heads instead of 16 differ from the log by up to
+    /// 2.3e-3 and 9.3e-4 by step 80, so the tolerance is 0.06 % (it was 0.02 % on libtorch 1.13).
     /// </summary>
     [Fact]
     public void Retraining_the_shipped_sharpener_from_its_recorded_settings_gives_its_logged_losses()
@@ -131,7 +135,7 @@ public sealed class EmbeddedDiceMiniTests
         Assert.Equal(steps, rerun.Count);
         for (var i = 0; i < steps; i++)
         {
-            Assert.True(Math.Abs(rerun[i] - logged[i]) <= 2e-4 * logged[i], $"step {i + 1}: loss {rerun[i]:R}, the shipped log says {logged[i]:R}");
+            Assert.True(Math.Abs(rerun[i] - logged[i]) <= 6e-4 * logged[i], $"step {i + 1}: loss {rerun[i]:R}, the shipped log says {logged[i]:R}");
         }
     }
 

@@ -1,6 +1,6 @@
 using Dice.Models.Sharpener;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Cli.Tests;
 

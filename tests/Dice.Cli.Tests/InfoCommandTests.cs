@@ -8,22 +8,130 @@ public class InfoCommandTests
         var r = DiceProcess.Run(["info"]);
         Assert.Equal(0, r.ExitCode);
         Assert.Matches(@"onnxruntime\s+1\.32\.0 \(Microsoft\.ML\.OnnxRuntime\.Gpu\.Linux 1\.32\.0; providers: .*CPUExecutionProvider.*; telemetry off\)", r.Stdout);
-        Assert.Matches(@"libtorch\s+\d+\.\d+\.\d+ \(threads: \d+, cuda: not available\)", r.Stdout);
+        Assert.Matches(@"libtorch\s+2\.10\.0 \(TorchSharp 0\.107\.0; threads: \d+, cuda: not available\)", r.Stdout);
         // The CUDA provider ships in the package; this CPU machine lacks the CUDA 13 runtime it loads.
         Assert.Matches(@"cuda EP\s+unavailable: .*the host cannot load .*libcudart\.so\.13 \(CUDA 13 runtime\)", r.Stdout);
         Assert.DoesNotContain("is not beside", r.Stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A libLibTorchSharp.so the loader refuses: dice info reports the loader's own reason instead of TorchSharp's
+    /// "not restored" guess, never lets TorchSharp copy its natives beside the app, and still reports ONNX Runtime.
+    /// </summary>
     [Fact]
-    public void A_missing_libtorch_shim_is_reported_and_the_process_survives()
+    public void A_torchsharp_library_that_does_not_load_is_reported_with_the_loaders_reason()
     {
-        var missing = Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}", "libdice_torch.so");
-        var r = DiceProcess.Run(["info"], new Dictionary<string, string> { ["DICE_TORCH_SHIM"] = missing });
+        using var app = new AppCopy("not an ELF file"u8.ToArray());
+
+        var r = DiceProcess.Run(["info"], appDirectory: app.Path);
+
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains($"libtorch      unavailable: the libtorch shim libdice_torch.so could not be loaded ({missing}: no such file)", r.Stdout,
+        Assert.Contains($"libtorch      unavailable: the loader cannot load {app.LibTorchSharp}: {app.LibTorchSharp}: file too short", r.Stdout,
             StringComparison.Ordinal);
-        Assert.Contains("scripts/setup.sh", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("onnxruntime   1.32.0", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("restored", r.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(System.IO.Path.Combine(app.Path, "cpu")), "TorchSharp copied its natives beside the app");
+    }
+
+    /// <summary>
+    /// The library as the TorchSharp package ships it, unmarked: where the system's libstdc++ lacks GLIBCXX_3.4.32
+    /// (Debian 12 stops at 3.4.30) dice info names that version; where it has it, the library loads.
+    /// </summary>
+    [Fact]
+    public void The_unmarked_package_library_is_refused_for_the_libstdcxx_version_it_names()
+    {
+        using var app = new AppCopy(File.ReadAllBytes(AppCopy.PackagedLibTorchSharp()));
+
+        var r = DiceProcess.Run(["info"], appDirectory: app.Path);
+
+        Assert.Equal(0, r.ExitCode);
+        if (SystemLibStdCxxDefines("GLIBCXX_3.4.32"))
+        {
+            Assert.Matches(@"libtorch\s+2\.10\.0 \(TorchSharp 0\.107\.0;", r.Stdout);
+        }
+        else
+        {
+            Assert.Matches(@"libtorch      unavailable: the loader cannot load .*libLibTorchSharp\.so: .*libstdc\+\+\.so\.6: version `GLIBCXX_3\.4\.32' not found", r.Stdout);
+        }
+        Assert.False(Directory.Exists(System.IO.Path.Combine(app.Path, "cpu")), "TorchSharp copied its natives beside the app");
+    }
+
+    /// <summary>A training verb stops before TorchSharp's first use, with the same reason, and exits non-zero.</summary>
+    [Fact]
+    public void A_training_verb_stops_with_the_loaders_reason()
+    {
+        using var app = new AppCopy("not an ELF file"u8.ToArray());
+        using var dir = new TempDirectory();
+
+        var r = DiceProcess.Run(["train", "--teacher", dir.Path, "--data", dir.Path, "--out", dir.File("out")], appDirectory: app.Path);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"dice: error: libtorch is unavailable: the loader cannot load {app.LibTorchSharp}: {app.LibTorchSharp}: file too short",
+            r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(System.IO.Path.Combine(app.Path, "cpu")), "TorchSharp copied its natives beside the app");
+    }
+
+    /// <summary>The bytes "GLIBCXX_3.4.32\0" are in a libstdc++ exactly when it defines (or names) that version.</summary>
+    private static bool SystemLibStdCxxDefines(string version)
+    {
+        var library = new[] { "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib64/libstdc++.so.6" }
+            .First(File.Exists);
+        return File.ReadAllBytes(library).AsSpan().IndexOf([.. System.Text.Encoding.ASCII.GetBytes(version), (byte)0]) >= 0;
+    }
+
+    /// <summary>
+    /// A copy of the dice app beside these tests: dice.* copied, everything else linked, except runtimes/linux-x64/
+    /// native/libLibTorchSharp.so, which holds the given bytes.
+    /// </summary>
+    private sealed class AppCopy : IDisposable
+    {
+        private readonly TempDirectory dir = new();
+
+        public AppCopy(byte[] libTorchSharp)
+        {
+            var source = AppContext.BaseDirectory;
+            foreach (var entry in Directory.EnumerateFileSystemEntries(source))
+            {
+                var name = System.IO.Path.GetFileName(entry);
+                if (name.StartsWith("dice.", StringComparison.Ordinal))
+                {
+                    // Real copies: the host takes the app's folder from where dice.dll really is.
+                    File.Copy(entry, System.IO.Path.Combine(Path, name));
+                }
+                else if (name != "runtimes")
+                {
+                    File.CreateSymbolicLink(System.IO.Path.Combine(Path, name), entry);
+                }
+            }
+            var native = System.IO.Path.Combine(Path, "runtimes", "linux-x64", "native");
+            Directory.CreateDirectory(native);
+            foreach (var file in Directory.EnumerateFiles(System.IO.Path.Combine(source, "runtimes", "linux-x64", "native")))
+            {
+                if (System.IO.Path.GetFileName(file) != "libLibTorchSharp.so")
+                {
+                    File.CreateSymbolicLink(System.IO.Path.Combine(native, System.IO.Path.GetFileName(file)), file);
+                }
+            }
+            LibTorchSharp = System.IO.Path.Combine(native, "libLibTorchSharp.so");
+            File.WriteAllBytes(LibTorchSharp, libTorchSharp);
+        }
+
+        public string Path => dir.Path;
+
+        public string LibTorchSharp { get; }
+
+        /// <summary>The file in the NuGet cache, as TorchSharp 0.107 ships it.</summary>
+        public static string PackagedLibTorchSharp()
+        {
+            var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+                ? configured
+                : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            var path = System.IO.Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            Assert.True(File.Exists(path), $"{path} is missing: restore first");
+            return path;
+        }
+
+        public void Dispose() => dir.Dispose();
     }
 
     [Fact]

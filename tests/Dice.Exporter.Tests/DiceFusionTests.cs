@@ -6,7 +6,7 @@ using Dice.Runtime;
 using Dice.Runtime.Tokenization;
 using Dice.Trainer;
 using Microsoft.ML.OnnxRuntime;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Exporter.Tests;
 
@@ -87,7 +87,7 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
         {
             mask.narrow(1, 0, 1).zero_();
         }
-        return (c + update * mask).contiguous().data<float>();
+        return (c + update * mask).contiguous().data<float>().ToArray();
     }
 
     private static void AssertClose(float[] expected, float[] actual, double relative)

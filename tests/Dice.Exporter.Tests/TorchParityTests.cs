@@ -3,7 +3,7 @@ using Dice.Models.Sharpener;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Exporter.Tests;
 
@@ -33,7 +33,7 @@ public sealed class TorchParityTests
             float[] expected;
             using (no_grad())
             {
-                expected = model.Forward(tensor(c, [batch, 7, 24]), tensor(cNull, [nullBatch, 7, 24])).data<float>();
+                expected = model.Forward(tensor(c, [batch, 7, 24]), tensor(cNull, [nullBatch, 7, 24])).data<float>().ToArray();
             }
             var actual = runner.Run(("c", TensorData.Float(c, batch, 7, 24)), ("c_null", TensorData.Float(cNull, nullBatch, 7, 24)))["r"];
             Assert.Equal([batch, 7, 24], actual.Shape);
@@ -71,8 +71,8 @@ public sealed class TorchParityTests
             var actual = runner.Run(("input_ids", TensorData.Int32(ids, batch, length)));
             Assert.Equal([batch, length, 16], actual["last_hidden_state"].Shape);
             Assert.Equal([batch, 16], actual["pooler_output"].Shape);
-            AssertAgree(last.data<float>(), actual["last_hidden_state"].Floats);
-            AssertAgree(pooled.data<float>(), actual["pooler_output"].Floats);
+            AssertAgree(last.data<float>().ToArray(), actual["last_hidden_state"].Floats);
+            AssertAgree(pooled.data<float>().ToArray(), actual["pooler_output"].Floats);
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class TorchParityTests
             using (no_grad())
             {
                 expected = model.Forward(tensor(sample, [batch, 4, height, width]), tensor(timesteps, [timesteps.Length]),
-                    tensor(context, [batch, 7, 16])).data<float>();
+                    tensor(context, [batch, 7, 16])).data<float>().ToArray();
             }
             var actual = runner.Run(("sample", TensorData.Float(sample, batch, 4, height, width)),
                 ("timestep", TensorData.Int64(timesteps, timesteps.Length)), ("encoder_hidden_states", TensorData.Float(context, batch, 7, 16)));
@@ -125,8 +125,8 @@ public sealed class TorchParityTests
             float[] decoded, moments;
             using (no_grad())
             {
-                decoded = vae.Decode(tensor(latents, [batch, 4, height, width])).data<float>();
-                moments = vae.Encode(tensor(image, [batch, 3, height * 8, width * 8])).data<float>();
+                decoded = vae.Decode(tensor(latents, [batch, 4, height, width])).data<float>().ToArray();
+                moments = vae.Encode(tensor(image, [batch, 3, height * 8, width * 8])).data<float>().ToArray();
             }
             var sample = decoder.Run(("latent_sample", TensorData.Float(latents, batch, 4, height, width)))["sample"];
             Assert.Equal([batch, 3, height * 8, width * 8], sample.Shape);
@@ -141,7 +141,7 @@ public sealed class TorchParityTests
         ops.StateDict().ToDictionary(p => p.Key, p =>
         {
             using var detached = p.Value.detach();
-            return detached.data<float>();
+            return detached.data<float>().ToArray();
         }, StringComparer.Ordinal);
 
     /// <summary>Relative agreement, with an absolute floor scaled to the output's magnitude for values near zero.</summary>

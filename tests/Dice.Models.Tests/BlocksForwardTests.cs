@@ -1,8 +1,8 @@
 using Dice.Models.Blocks;
 using Dice.Trainer;
 using static Dice.Models.Tests.BlocksTorchChecks;
-using static Dice.Torch.torch;
-using F = Dice.Torch.torch.nn.functional;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Models.Tests;
 
@@ -34,11 +34,11 @@ public class BlocksForwardTests
         var x = randn([2, 4, 5, 3]);
         var temb = randn([2, 12]);
         var h = F.conv2d(F.silu(F.group_norm(x, 2, ops["r.norm1.weight"], ops["r.norm1.bias"], 1e-5)), ops["r.conv1.weight"], ops["r.conv1.bias"],
-            padding: 1);
+            padding: [1, 1]);
         var t = F.linear(F.silu(temb), ops["r.time_emb_proj.weight"], ops["r.time_emb_proj.bias"]).unsqueeze(2).unsqueeze(3);
         h = h + t;
         h = F.conv2d(F.silu(F.group_norm(h, 2, ops["r.norm2.weight"], ops["r.norm2.bias"], 1e-5)), ops["r.conv2.weight"], ops["r.conv2.bias"],
-            padding: 1);
+            padding: [1, 1]);
         var expected = F.conv2d(x, ops["r.conv_shortcut.weight"], ops["r.conv_shortcut.bias"]) + h;
         AssertClose(expected, block.Forward(x, temb), 1e-5);
     }
@@ -111,7 +111,7 @@ public class BlocksForwardTests
         var output = down.Forward(x);
         Assert.Equal([2L, 4, outHeight, outWidth], output.shape);
         var padded = padding == 0 ? F.pad(x, [0, 1, 0, 1]) : x;
-        AssertClose(F.conv2d(padded, ops["d.conv.weight"], ops["d.conv.bias"], stride: 2, padding: padding), output, 1e-6);
+        AssertClose(F.conv2d(padded, ops["d.conv.weight"], ops["d.conv.bias"], strides: [2, 2], padding: [padding, padding]), output, 1e-6);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 
@@ -9,7 +10,7 @@ internal static class BlocksTorchChecks
     {
         Assert.Equal(b.shape, a.shape);
         using var scope = NewDisposeScope();
-        return (a - b).abs().max().item();
+        return (a - b).abs().max().ToDouble();
     }
 
     public static void AssertClose(Tensor expected, Tensor actual, double tolerance)
@@ -21,7 +22,7 @@ internal static class BlocksTorchChecks
     public static void AssertFinite(Tensor t)
     {
         using var scope = NewDisposeScope();
-        var values = t.to(float32).data<float>();
+        var values = t.to(float32).data<float>().ToArray();
         Assert.All(values, v => Assert.True(float.IsFinite(v), "the output holds a non-finite value"));
     }
 

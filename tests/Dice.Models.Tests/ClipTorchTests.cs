@@ -1,7 +1,7 @@
 using Dice.Models.Clip;
 using Dice.Models.Weights;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 
@@ -60,9 +60,9 @@ public class ClipTorchTests
         for (var b = 0; b < Prompts.Length; b++)
         {
             var row = output.LastHiddenState.select(0, b).select(0, firstEot[b]);
-            Assert.True(output.PoolerOutput.select(0, b).equal(row), $"row {b}");
+            Assert.True(output.PoolerOutput.select(0, b).Equals(row), $"row {b}");
             var later = output.LastHiddenState.select(0, b).select(0, 5);
-            Assert.Equal(firstEot[b] == 5, output.PoolerOutput.select(0, b).equal(later));
+            Assert.Equal(firstEot[b] == 5, output.PoolerOutput.select(0, b).Equals(later));
         }
     }
 
@@ -123,7 +123,7 @@ public class ClipTorchTests
         using var trained = new TorchOps(seed: 6);
         var source = new ClipTextModel<Tensor>(trained, ClipTiny.Config);
         StateDictFile.Save(dir.File("model.safetensors"),
-            trained.NamedParameters.Select(p => WeightTensor.FromFloat32(p.Name, p.Parameter.shape, p.Parameter.data<float>())),
+            trained.NamedParameters.Select(p => WeightTensor.FromFloat32(p.Name, p.Parameter.shape, p.Parameter.data<float>().ToArray())),
             StateDictFile.PyTorchMetadata);
 
         using var fresh = new TorchOps(seed: 7);
@@ -136,7 +136,7 @@ public class ClipTorchTests
         var ids = Ids(Prompts);
         var expected = source.Forward(ids);
         var actual = target.Forward(ids);
-        Assert.True(actual.LastHiddenState.equal(expected.LastHiddenState));
-        Assert.True(actual.PoolerOutput.equal(expected.PoolerOutput));
+        Assert.True(actual.LastHiddenState.Equals(expected.LastHiddenState));
+        Assert.True(actual.PoolerOutput.Equals(expected.PoolerOutput));
     }
 }

@@ -1,7 +1,7 @@
 using Dice.Models;
 using Dice.Models.Sharpener;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 

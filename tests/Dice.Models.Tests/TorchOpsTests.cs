@@ -2,7 +2,8 @@ using Dice.Models;
 using Dice.Models.Sharpener;
 using Dice.Models.Weights;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 
@@ -24,7 +25,7 @@ public class TorchOpsTests
         using var t = tensor(new long[] { 7 });
         using var like = zeros([3, 2]);
         using var e = ops.ExpandToBatch(t, like);
-        Assert.Equal([7L, 7, 7], e.data<long>());
+        Assert.Equal([7L, 7, 7], e.data<long>().ToArray());
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public class TorchOpsTests
         using var hidden = arange(0, 12, dtype: float32).reshape(2, 3, 2);
         using var ids = tensor(new long[] { 1, 9, 3, 9, 2, 1 }, [2, 3]);
         using var pooled = ops.PoolAtArgmax(hidden, ids);
-        Assert.Equal([2f, 3, 6, 7], pooled.data<float>());
+        Assert.Equal([2f, 3, 6, 7], pooled.data<float>().ToArray());
     }
 
     [Fact]
@@ -47,11 +48,11 @@ public class TorchOpsTests
         {
             ops.Parameter("w", [4, 4], ParameterInit.Uniform(1));
         }
-        Assert.True(a["w"].equal(b["w"]));
-        Assert.False(a["w"].equal(c["w"]));
+        Assert.True(a["w"].Equals(b["w"]));
+        Assert.False(a["w"].Equals(c["w"]));
 
         c.LoadStateDict(a.StateDict());
-        Assert.True(a["w"].equal(c["w"]));
+        Assert.True(a["w"].Equals(c["w"]));
 
         using var wrong = zeros([4, 5]);
         var e = Assert.Throws<InvalidOperationException>(() => c.LoadStateDict(new Dictionary<string, Tensor> { ["w"] = wrong, ["extra"] = wrong }));
@@ -79,7 +80,7 @@ public class TorchOpsTests
         using var g = new Generator(3);
         var c = randn([2, 5, 32], generator: g);
         var n = randn([1, 5, 32], generator: g);
-        Assert.True(sa.Forward(c, n).equal(sb.Forward(c, n)));
+        Assert.True(sa.Forward(c, n).Equals(sb.Forward(c, n)));
     }
 
     [Theory]
@@ -99,6 +100,75 @@ public class TorchOpsTests
             b.Load(source);
         }
         Assert.Equal(dtype, b["w"].dtype);
-        Assert.True(a["w"].equal(b["w"]));
+        Assert.True(a["w"].Equals(b["w"]));
+    }
+
+    /// <summary>
+    /// Convolution gradients in float32 against the same arithmetic in float64 (libtorch's reference path), for output
+    /// channel counts that do and do not fill libtorch's 16-lane CPU blocks (see <see cref="TorchOps.Conv2d"/>); float32
+    /// rounding over 3×3×32 products bounds the relative error by about 1e-5.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 1)]
+    [InlineData(4, 1)]
+    [InlineData(8, 1)]
+    [InlineData(24, 1)]
+    [InlineData(16, 1)]
+    [InlineData(4, 2)]
+    public void Convolution_gradients_match_float64_for_every_output_channel_count(int outChannels, int stride)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(11);
+        var x = randn([8, 32, 16, 16], generator: g);
+        var w = randn([outChannels, 32, 3, 3], generator: g);
+        var b = randn([outChannels], generator: g);
+        var (y32, grads32) = ConvWithGradients(ScalarType.Float32, x, w, b, stride);
+        var (y64, grads64) = ConvWithGradients(ScalarType.Float64, x, w, b, stride);
+
+        Assert.True(RelativeError(y32, y64) < 1e-5, $"output: {RelativeError(y32, y64):E2}");
+        string[] names = ["input", "weight", "bias"];
+        for (var i = 0; i < 3; i++)
+        {
+            var error = RelativeError(grads32[i], grads64[i]);
+            Assert.True(error < 1e-5, $"{names[i]} gradient, {outChannels} output channels: relative error {error:E2}");
+        }
+    }
+
+    /// <summary>bfloat16 keeps 8 significant bits: a 3×3×32 convolution lands within about 1e-2 of float64.</summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(16)]
+    public void A_bfloat16_convolution_stays_within_bfloat16_rounding(int outChannels)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(12);
+        var x = randn([8, 32, 16, 16], generator: g);
+        var w = randn([outChannels, 32, 3, 3], generator: g);
+        var b = randn([outChannels], generator: g);
+
+        var (y16, _) = ConvWithGradients(ScalarType.BFloat16, x, w, b, 1);
+        var (y64, _) = ConvWithGradients(ScalarType.Float64, x, w, b, 1);
+
+        Assert.True(RelativeError(y16, y64) < 2e-2, $"bfloat16 output: relative error {RelativeError(y16, y64):E2}");
+    }
+
+    private static (Tensor Output, Tensor[] Gradients) ConvWithGradients(ScalarType dtype, Tensor x, Tensor w, Tensor b, int stride)
+    {
+        using var ops = new TorchOps(dtype: dtype);
+        var leaves = new[] { x, w, b }.Select(t => t.to(dtype).detach().requires_grad_(true)).ToArray();
+        var y = ops.Conv2d(leaves[0], leaves[1], leaves[2], stride, 1);
+        using var gw = new Generator(13);
+        var upstream = randn(y.shape, generator: gw).to(dtype);
+        (y * upstream).sum().backward();
+        return (y.detach(), leaves.Select(l => l.grad!).ToArray());
+    }
+
+    /// <summary>max |a − b| / max |b|, in float64.</summary>
+    private static double RelativeError(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        var reference = b.to(ScalarType.Float64);
+        return (a.to(ScalarType.Float64) - reference).abs().max().ToDouble() / reference.abs().max().ToDouble();
     }
 }

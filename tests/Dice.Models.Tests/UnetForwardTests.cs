@@ -1,7 +1,8 @@
 using Dice.Models.Unet;
 using Dice.Trainer;
+using TorchSharp;
 using static Dice.Models.Tests.BlocksTorchChecks;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 
@@ -132,7 +133,7 @@ public class UnetForwardTests
 
         var gradient = context.grad;
         Assert.NotNull(gradient);
-        Assert.True(gradient.abs().sum().item() > 0);
+        Assert.True(gradient.abs().sum().ToDouble() > 0);
         Assert.Null(ops["conv_in.weight"].grad);
     }
 
@@ -146,8 +147,8 @@ public class UnetForwardTests
 
         var like = zeros([2, 1]);
         var t = tensor(new long[] { 0, 3 });
-        var cosFirst = flipped.Sinusoidal(t, like).data<float>();
-        var sinFirst = plain.Sinusoidal(t, like).data<float>();
+        var cosFirst = flipped.Sinusoidal(t, like).data<float>().ToArray();
+        var sinFirst = plain.Sinusoidal(t, like).data<float>().ToArray();
 
         var frequencies = TimestepEmbedding<Tensor>.Frequencies(4, 0);
         var shifted = TimestepEmbedding<Tensor>.Frequencies(4, 1);

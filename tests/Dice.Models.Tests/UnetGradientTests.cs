@@ -1,7 +1,6 @@
 using Dice.Models.Unet;
-using Dice.Torch.Tests;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 

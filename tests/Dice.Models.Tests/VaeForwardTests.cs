@@ -1,7 +1,7 @@
 using Dice.Models.Vae;
 using Dice.Trainer;
 using static Dice.Models.Tests.BlocksTorchChecks;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Models.Tests;
 

@@ -3,7 +3,7 @@ using Dice.Models.Sharpener;
 using Dice.Runtime.Images;
 using Dice.Runtime.Pipelines;
 using Dice.Trainer;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Pipeline.Tests;
 

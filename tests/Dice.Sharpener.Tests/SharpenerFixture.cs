@@ -1,8 +1,8 @@
 using Dice.Data;
 using Dice.Runtime.Images;
-using Dice.Torch;
 using Dice.Trainer.Sharpener;
 using Dice.Trainer.Training;
+using TorchSharp;
 
 namespace Dice.Sharpener.Tests;
 
@@ -54,6 +54,6 @@ internal static class Trainers
     public static float MaxAbsDifference(torch.Tensor a, torch.Tensor b)
     {
         using var d = (a - b).abs().max();
-        return (float)d.item();
+        return (float)d.ToDouble();
     }
 }

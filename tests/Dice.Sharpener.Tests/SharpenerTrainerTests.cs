@@ -4,7 +4,7 @@ using Dice.Models.Sharpener;
 using Dice.Trainer.Sharpener;
 using Dice.Trainer.Training;
 using Xunit.Abstractions;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Sharpener.Tests;
 
@@ -19,7 +19,7 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
         var before = trainer.EvaluateLoss(batch);
         var during = trainer.TrainStep(batch);
         var after = trainer.EvaluateLoss(batch);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"t = {batch.Timesteps.data<long>()[0]}: loss {before:R} → {after:R}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"t = {batch.Timesteps.data<long>().ToArray()[0]}: loss {before:R} → {after:R}"));
         Assert.Equal(before, during, 4);
         Assert.True(after < before, $"loss {before} → {after}");
     }
@@ -31,7 +31,7 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
         using var batch = trainer.SampleBatch(0);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var times = batch.Timesteps.data<long>();
+        var times = batch.Timesteps.data<long>().ToArray();
         Assert.All(times, t => Assert.Equal(times[0], t));
         var abar = trainer.Schedule.AlphasCumprod[(int)times[0]];
         var noisy = (batch.Latents * Math.Sqrt(abar)) + (batch.Noise * Math.Sqrt(1 - abar));
@@ -74,8 +74,8 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
         using var weighted = new SharpenerTrainer(Trainers.Options(model, data) with { InverseSnrWeightCap = 20 });
         using var plainBatch = plain.SampleBatch(0);
         using var batch = weighted.SampleBatch(0);
-        var t = (int)batch.Timesteps.data<long>()[0];
-        Assert.Equal(t, (int)plainBatch.Timesteps.data<long>()[0]);
+        var t = (int)batch.Timesteps.data<long>().ToArray()[0];
+        Assert.Equal(t, (int)plainBatch.Timesteps.data<long>().ToArray()[0]);
         var abar = weighted.Schedule.AlphasCumprod[t];
         var expectedFactor = Math.Sqrt(Math.Clamp((1.0 - abar) / abar, 1.0, 20.0));
         Assert.True(expectedFactor > 1.5, $"the seed must draw a high-noise timestep for this test to mean anything (t = {t})");
@@ -124,7 +124,7 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
         using var scope = NewDisposeScope();
         var dice = trainer.DiceEmbedding(batch.Conditional, batch.Unconditional);
         Assert.Equal(batch.Conditional.shape, dice.shape);
-        Assert.True(dice.narrow(1, 0, 1).equal(batch.Conditional.narrow(1, 0, 1)));
+        Assert.True(dice.narrow(1, 0, 1).Equals(batch.Conditional.narrow(1, 0, 1)));
         Assert.True(Trainers.MaxAbsDifference(dice.narrow(1, 1, dice.size(1) - 1), batch.Conditional.narrow(1, 1, dice.size(1) - 1)) > 0);
     }
 

@@ -4,7 +4,7 @@ using Dice.Runtime.Images;
 using Dice.Trainer.Sharpener;
 using Dice.Trainer.Training;
 using Xunit.Abstractions;
-using static Dice.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Dice.Sharpener.Tests;
 
@@ -98,7 +98,7 @@ public sealed class SharpenerValidationTests(TinyOnnxModel model, DatasetFixture
             }, validationSteps));
             Assert.Equal(validationSteps == 0, trainer.Validation is null);
             var losses = trainer.Train().Losses.Select(l => l.Loss).ToList();
-            return (losses, trainer.SharpenerOps.StateDict().ToDictionary(p => p.Key, p => p.Value.data<float>()));
+            return (losses, trainer.SharpenerOps.StateDict().ToDictionary(p => p.Key, p => p.Value.data<float>().ToArray()));
         }
         var with = Run(temp.File("with"), 3);
         var without = Run(temp.File("without"), 0);

@@ -1,5 +1,5 @@
 using Dice.Trainer.Teacher;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Teacher.Tests;
 

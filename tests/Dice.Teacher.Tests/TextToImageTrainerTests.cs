@@ -3,7 +3,7 @@ using Dice.Models.Vae;
 using Dice.Trainer;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Teacher.Tests;
 
@@ -119,7 +119,7 @@ public sealed class TextToImageTrainerTests(TokenizerFixture tokenizer) : IClass
         using var latents = Vae.EncodeLatents(batch.Images, factor);
         using var centred = latents - latents.mean();
         using var variance = centred.square().mean();
-        Assert.Equal(1.0, variance.item(), 3);
+        Assert.Equal(1.0, variance.ToDouble(), 3);
     }
 
     public void Dispose()

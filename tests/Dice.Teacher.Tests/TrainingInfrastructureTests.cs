@@ -1,6 +1,6 @@
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Teacher.Tests;
 
@@ -30,7 +30,7 @@ public sealed class TrainingInfrastructureTests
         var manifest = new TrainingCheckpoint(temp.Path).TryLoadLatest(new TrainingState().AddGenerator("noise", other));
         using var actual = torch.randn([10], generator: other);
         Assert.Equal(1, manifest?.Step);
-        Assert.True(torch.equal(expected, actual));
+        Assert.True(expected.Equals(actual));
     }
 
     [Fact]

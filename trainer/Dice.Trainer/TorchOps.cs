@@ -1,21 +1,22 @@
 using System.Runtime.InteropServices;
 using Dice.Models;
 using Dice.Models.Weights;
-using Dice.Torch;
-using static Dice.Torch.torch;
-using F = Dice.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Dice.Trainer;
 
 /// <summary>
-/// The libtorch backend of the model definitions: every op runs eagerly and differentiably. It owns the
-/// parameters the definition declares (by state-dict name, in declaration order), initialised from its own
-/// seeded generator, so building the same model with the same seed gives the same weights.
+/// The libtorch backend of the model definitions (through TorchSharp): every op runs eagerly and differentiably. It
+/// owns the parameters the definition declares (by state-dict name, in declaration order), initialised from its own
+/// seeded generator on the CPU, so building the same model with the same seed gives the same weights on every device.
 /// </summary>
 public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 {
-    private readonly List<(string Name, nn.Parameter Parameter)> parameters = [];
-    private readonly Dictionary<string, nn.Parameter> byName = new(StringComparer.Ordinal);
+    private readonly List<(string Name, Parameter Parameter)> parameters = [];
+    private readonly Dictionary<string, Parameter> byName = new(StringComparer.Ordinal);
     private readonly Generator generator;
 
     /// <param name="device">Where parameters live and ops run.</param>
@@ -32,9 +33,9 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     public ScalarType DType { get; }
 
-    public IReadOnlyList<(string Name, nn.Parameter Parameter)> NamedParameters => parameters;
+    public IReadOnlyList<(string Name, Parameter Parameter)> NamedParameters => parameters;
 
-    public IReadOnlyList<nn.Parameter> Parameters => parameters.Select(p => p.Parameter).ToList();
+    public IReadOnlyList<Parameter> Parameters => parameters.Select(p => p.Parameter).ToList();
 
     public long ParameterCount => parameters.Sum(p => p.Parameter.numel());
 
@@ -42,7 +43,7 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     public IReadOnlyDictionary<string, Tensor> StateDict() =>
         parameters.ToDictionary(p => p.Name, p => (Tensor)p.Parameter, StringComparer.Ordinal);
 
-    public nn.Parameter this[string name] =>
+    public Parameter this[string name] =>
         byName.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"no parameter named '{name}'");
 
     /// <summary>Loads a safetensors file written by <see cref="Save"/> (float16 storage widens) through <see cref="LoadStateDict"/>.</summary>
@@ -125,7 +126,7 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
             return tensor(values, shape);
         }
         var dtype = weight.DType == WeightDType.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float16;
-        return from_bytes(MemoryMarshal.AsBytes(weight.HalfBits.AsSpan()), dtype, shape);
+        return TensorBytes.ToTensor(MemoryMarshal.AsBytes(weight.HalfBits.AsSpan()), dtype, shape);
     }
 
     private static WeightTensor ToWeight(string name, Tensor parameter)
@@ -133,9 +134,9 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
         using var cpu = parameter.detach().cpu();
         return cpu.dtype switch
         {
-            ScalarType.Float32 => WeightTensor.FromFloat32(name, cpu.shape, cpu.data<float>()),
+            ScalarType.Float32 => WeightTensor.FromFloat32(name, cpu.shape, cpu.data<float>().ToArray()),
             ScalarType.Float16 => WeightTensor.FromHalfBits(name, WeightDType.Float16, cpu.shape,
-                cpu.data<Half>().Select(BitConverter.HalfToUInt16Bits).ToArray()),
+                cpu.data<Half>().ToArray().Select(BitConverter.HalfToUInt16Bits).ToArray()),
             _ => ToWeightViaFloat32(name, cpu),
         };
     }
@@ -143,7 +144,7 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     private static WeightTensor ToWeightViaFloat32(string name, Tensor t)
     {
         using var f = t.to(ScalarType.Float32);
-        var weight = WeightTensor.FromFloat32(name, f.shape, f.data<float>());
+        var weight = WeightTensor.FromFloat32(name, f.shape, f.data<float>().ToArray());
         return t.dtype == ScalarType.BFloat16 ? weight.ConvertTo(WeightDType.BFloat16) : weight;
     }
 
@@ -185,7 +186,9 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
             InitKind.Normal => randn(shape, float32, generator: generator) * init.Scale,
             _ => throw new ArgumentOutOfRangeException(nameof(init), init.Kind, "unknown initialisation"),
         };
-        var parameter = new nn.Parameter(values.to(Device, DType));
+        // TorchSharp's Parameter takes over the tensor's handle and joins the open scope: keep it out of the scope.
+        var parameter = new Parameter(values.to(DType, Device));
+        parameter.DetachFromDisposeScope();
         parameters.Add((name, parameter));
         byName.Add(name, parameter);
         return parameter;
@@ -194,7 +197,7 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     public Tensor Constant(float[] values, long[] shape)
     {
         using var cpu = tensor(values, shape);
-        return cpu.to(Device, DType);
+        return cpu.to(DType, Device);
     }
 
     public Tensor ConstantFloat32(float[] values, long[] shape)
@@ -207,8 +210,32 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     public Tensor Linear(Tensor input, Tensor weight, Tensor? bias) => F.linear(input, weight, bias);
 
-    public Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding) =>
-        F.conv2d(input, weight, bias, stride: stride, padding: padding);
+    /// <summary>
+    /// On the CPU, output channels are padded with zero filters to a multiple of <see cref="CpuConvChannelBlock"/> and
+    /// the extra channels dropped: libtorch 2.10's oneDNN convolutions (TorchSharp 0.107) otherwise give wrong input
+    /// gradients when the output channels do not fill its 16-lane blocks (measured on an AVX-512 AMD EPYC for a 3×3
+    /// stride-1 convolution, 32 input channels, batch 8, against float64: relative errors 0.25–0.56 for 3, 4, 8, 12 and
+    /// 24 output channels, NaN for 1 and 2, varying from run to run; exact to float32 rounding for 16, 32 and 48; with
+    /// oneDNN limited to AVX2, 3 and 4 output channels still fail), and wrong bfloat16 outputs (0.24 for 4). Padded,
+    /// the outputs are the same and the gradients right; the cost is the padded channels' arithmetic.
+    /// </summary>
+    public Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, int stride, int padding)
+    {
+        var outChannels = weight.size(0);
+        var missing = (CpuConvChannelBlock - (outChannels % CpuConvChannelBlock)) % CpuConvChannelBlock;
+        if (missing == 0 || input.device_type != DeviceType.CPU)
+        {
+            return F.conv2d(input, weight, bias, strides: [stride, stride], padding: [padding, padding]);
+        }
+        using var scope = NewDisposeScope();
+        var paddedWeight = F.pad(weight, [0, 0, 0, 0, 0, 0, 0, missing]);
+        var paddedBias = bias is null ? null : F.pad(bias, [0, missing]);
+        var output = F.conv2d(input, paddedWeight, paddedBias, strides: [stride, stride], padding: [padding, padding]);
+        return output.narrow(1, 0, outChannels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The channel block of libtorch's CPU convolutions (oneDNN, AVX-512 and AVX2 alike divide it).</summary>
+    public const int CpuConvChannelBlock = 16;
 
     public Tensor GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, double eps) =>
         F.group_norm(input, groups, weight, bias, eps);
@@ -216,14 +243,14 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     public Tensor LayerNorm(Tensor input, Tensor weight, Tensor bias, double eps) =>
         F.layer_norm(input, weight.shape, weight, bias, eps);
 
+    /// <summary>TorchSharp has no functional embedding: rows picked with index_select, whose gradient sums into the
+    /// picked rows as embedding's does.</summary>
     public Tensor Embedding(Tensor weight, Tensor ids)
     {
-        if (ids.dtype == int64)
-        {
-            return F.embedding(ids, weight);
-        }
-        using var longIds = ids.to(int64);
-        return F.embedding(longIds, weight);
+        using var scope = NewDisposeScope();
+        var flat = (ids.dtype == int64 ? ids : ids.to(int64)).reshape(-1);
+        var rows = weight.index_select(0, flat);
+        return rows.reshape([.. ids.shape, weight.size(1)]).MoveToOuterDisposeScope();
     }
 
     // ----- elementwise ----------------------------------------------------------------------------------
@@ -240,7 +267,11 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     public Tensor Gelu(Tensor input) => F.gelu(input);
 
-    public Tensor QuickGelu(Tensor input) => F.quick_gelu(input);
+    public Tensor QuickGelu(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return input.mul((input * 1.702).sigmoid()).MoveToOuterDisposeScope();
+    }
 
     public Tensor Relu(Tensor input) => F.relu(input);
 
@@ -255,13 +286,13 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
         var batch = query.size(0);
         if (key.size(0) == batch)
         {
-            return F.scaled_dot_product_attention(query, key, value, is_causal: causal);
+            return F.scaled_dot_product_attention(query, key, value, is_casual: causal);
         }
         // Keys and values shared by the whole batch (a single c_null, say): broadcast them explicitly, since
         // fused kernels do not broadcast the batch dim.
         using var k = BroadcastBatch(key, batch);
         using var v = BroadcastBatch(value, batch);
-        return F.scaled_dot_product_attention(query, k, v, is_causal: causal);
+        return F.scaled_dot_product_attention(query, k, v, is_casual: causal);
     }
 
     private static Tensor BroadcastBatch(Tensor t, long batch)
@@ -300,7 +331,11 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     public Tensor Unsqueeze(Tensor input, int axis) => input.unsqueeze(axis);
 
-    public Tensor Concat(IReadOnlyList<Tensor> parts, int axis) => cat(parts, axis);
+    public Tensor Concat(IReadOnlyList<Tensor> parts, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return cat(parts.ToArray(), axis);
+    }
 
     public IReadOnlyList<Tensor> Chunk(Tensor input, int chunks, int axis)
     {
@@ -314,7 +349,8 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     public Tensor Pad2d(Tensor input, int left, int right, int top, int bottom) => F.pad(input, [left, right, top, bottom]);
 
-    public Tensor UpsampleNearest2x(Tensor input) => F.interpolate(input, 2);
+    public Tensor UpsampleNearest2x(Tensor input) =>
+        F.interpolate(input, size: [input.size(2) * 2, input.size(3) * 2], mode: InterpolationMode.Nearest);
 
     public Tensor LeadingRows(Tensor table, Tensor like, int axis) => table.narrow(0, 0, like.size(axis));
 

@@ -1,7 +1,10 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CommandLine;
 using Dice.Runtime;
-using Dice.Torch;
+using Dice.Trainer;
+using TorchSharp;
 
 namespace Dice.Cli.Commands;
 
@@ -29,9 +32,23 @@ public static class InfoCommand
         $"{OnnxRuntimeInfo.Version} ({OnnxRuntimeInfo.Package}; providers: {string.Join(", ", OnnxRuntimeInfo.AvailableProviders)}; " +
         $"telemetry {(OnnxRuntimeTelemetry.NativeValue == "1" ? "off" : "on")})";
 
+    /// <summary>The loader is asked first: TorchSharp's own failure text blames the package whatever the cause.</summary>
     private static string TorchReport() =>
-        $"{torch.__version__} (threads: {torch.get_num_threads()}, cuda: " +
+        TorchNative.LoadProblem() is { } problem ? $"unavailable: {problem}" : LoadedTorchReport();
+
+    /// <summary>Apart, so that TorchSharp is first touched (its type initializer loads the natives) only once they load.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string LoadedTorchReport() =>
+        $"{NormalizeVersion(torch.__version__)} (TorchSharp {TorchSharpVersion()}; threads: {torch.get_num_threads()}, cuda: " +
         (torch.cuda.is_available() ? $"{torch.cuda.device_count()} device(s))" : "not available)");
+
+    private static string TorchSharpVersion() =>
+        typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+
+    /// <summary>TorchSharp reports libtorch 2.10.0 as "2.10.0.0".</summary>
+    private static string NormalizeVersion(string version) =>
+        Version.TryParse(version, out var v) && v.Revision == 0 ? v.ToString(3) : version;
 
     /// <summary>A missing engine is a line of the report, not a failure of the command.</summary>
     private static string Describe(Func<string> probe)
@@ -40,7 +57,7 @@ public static class InfoCommand
         {
             return probe();
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or TorchException or InvalidOperationException)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException or ExternalException)
         {
             var inner = e is TypeInitializationException { InnerException: { } i } ? i : e;
             return $"unavailable: {inner.Message}";

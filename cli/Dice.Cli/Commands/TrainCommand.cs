@@ -4,9 +4,9 @@ using Dice.Data;
 using Dice.Models.Weights;
 using Dice.Runtime;
 using Dice.Safetensors;
-using Dice.Torch;
 using Dice.Trainer.Sharpener;
 using Dice.Trainer.Training;
+using TorchSharp;
 
 namespace Dice.Cli.Commands;
 

@@ -7,10 +7,12 @@ internal static class DiceProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <param name="appDirectory">The folder holding dice.dll (default: beside the tests).</param>
+    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
+        string? appDirectory = null)
     {
         var limit = timeout ?? TimeSpan.FromMinutes(2);
-        var dll = Path.Combine(AppContext.BaseDirectory, "dice.dll");
+        var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "dice.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference cli/Dice.Cli");
         var info = new ProcessStartInfo("dotnet")
         {

@@ -1,9 +1,10 @@
 using Dice.Data;
 using Dice.Models.Classifier;
 using Dice.Runtime.Images;
-using Dice.Torch;
-using static Dice.Torch.torch;
-using F = Dice.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using AdamW = TorchSharp.Modules.AdamW;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Classifier;
 
@@ -17,7 +18,7 @@ namespace Dice.Trainer.Classifier;
 public sealed class AttributeClassifierTrainer : IDisposable
 {
     private readonly int[] offsets;
-    private readonly optim.AdamW optimizer;
+    private readonly AdamW optimizer;
     private int stepsTaken;
 
     /// <param name="options">Steps, batch, learning rate, seeds.</param>
@@ -42,7 +43,7 @@ public sealed class AttributeClassifierTrainer : IDisposable
         {
             parameter.DetachFromDisposeScope();
         }
-        optimizer = new optim.AdamW(Ops.Parameters, options.LearningRate, weight_decay: options.WeightDecay);
+        optimizer = new AdamW(Ops.Parameters, options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay);
         offsets = Enumerable.Range(0, config.HeadSizes.Count).Select(config.HeadOffset).ToArray();
         Generator = new DatasetGenerator(options.DataSeed, config.ImageSize);
     }
@@ -96,9 +97,12 @@ public sealed class AttributeClassifierTrainer : IDisposable
                 }
                 optimizer.zero_grad();
                 total!.backward();
-                optimizer.lr = Options.LearningRateAt(step);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = Options.LearningRateAt(step);
+                }
                 optimizer.step();
-                loss = total.item();
+                loss = total.ToDouble();
             }
             stepsTaken++;
             losses.Add(loss);
@@ -153,7 +157,7 @@ public sealed class AttributeClassifierTrainer : IDisposable
         var columns = new long[heads][];
         for (var h = 0; h < heads; h++)
         {
-            columns[h] = logits.narrow(1, offsets[h], Config.HeadSizes[h]).argmax(1).data<long>();
+            columns[h] = logits.narrow(1, offsets[h], Config.HeadSizes[h]).argmax(1).data<long>().ToArray();
         }
         for (var b = 0; b < batch; b++)
         {

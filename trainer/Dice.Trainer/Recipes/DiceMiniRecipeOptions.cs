@@ -3,8 +3,8 @@ using Dice.Models.Classifier;
 using Dice.Models.Clip;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
-using Dice.Torch;
 using Dice.Trainer.Classifier;
+using TorchSharp;
 
 namespace Dice.Trainer.Recipes;
 

@@ -1,4 +1,4 @@
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Trainer.Sharpener;
 

@@ -10,10 +10,11 @@ using Dice.Models.Vae;
 using Dice.Models.Weights;
 using Dice.Runtime.Images;
 using Dice.Runtime.Tokenization;
-using Dice.Torch;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using AdamW = TorchSharp.Modules.AdamW;
 
 namespace Dice.Trainer.Sharpener;
 
@@ -87,7 +88,7 @@ public sealed class SharpenerTrainer : IDisposable
             SharpenerConfig = new SharpenerConfig(Teacher.TextEncoder.HiddenSize, options.InnerDim, options.Heads);
             SharpenerOps = Own(new TorchOps(Device, ScalarType.Float32, SeedDerivation.Derive(options.Seed, "sharpener.init")));
             Sharpener = new DiceSharpener<Tensor>(SharpenerOps, SharpenerConfig);
-            Optimizer = Own(new optim.AdamW(SharpenerOps.Parameters.Cast<Tensor>(), options.LearningRate, options.Beta1, options.Beta2,
+            Optimizer = Own(new AdamW(SharpenerOps.Parameters, options.LearningRate, options.Beta1, options.Beta2,
                 options.Epsilon, options.WeightDecay));
             timestepNoise = Own(new Generator(SeedDerivation.Derive(options.Seed, "timesteps")));
             diffusionNoise = Own(new Generator(SeedDerivation.Derive(options.Seed, "noise")));
@@ -153,7 +154,7 @@ public sealed class SharpenerTrainer : IDisposable
 
     public DiceSharpener<Tensor> Sharpener { get; } = null!;
 
-    public optim.AdamW Optimizer { get; } = null!;
+    public AdamW Optimizer { get; } = null!;
 
     /// <summary>The frozen teacher VAE.</summary>
     public FrozenVae Vae => vae;
@@ -275,16 +276,16 @@ public sealed class SharpenerTrainer : IDisposable
         Tensor unconditional;
         if (Options.NegativePrompts is { Count: > 0 } negatives)
         {
-            var picks = randint(0, negatives.Count, [batch], Device, negativeChoice).cpu().data<long>();
+            var picks = SeededRandom.Randint(0, negatives.Count, [batch], CPU, negativeChoice).data<long>().ToArray();
             unconditional = EncodePrompts(picks.Select(p => negatives[(int)p]).ToList());
         }
         else
         {
             unconditional = nullEmbedding.expand(batch, nullEmbedding.size(1), nullEmbedding.size(2)).contiguous();
         }
-        var timestep = randint(0, Schedule.TrainTimesteps, [1], Device, timestepNoise);
+        var timestep = SeededRandom.Randint(0, Schedule.TrainTimesteps, [1], Device, timestepNoise);
         var timesteps = timestep.expand(batch).contiguous();
-        var noise = randn(latents.shape, ScalarType.Float32, Device, diffusionNoise);
+        var noise = SeededRandom.Randn(latents.shape, ScalarType.Float32, Device, diffusionNoise);
         return new SharpenerBatch(
             latents.DetachFromDisposeScope(),
             conditional.DetachFromDisposeScope(),
@@ -343,7 +344,7 @@ public sealed class SharpenerTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Loss(batch, Target(batch)).item();
+        return Loss(batch, Target(batch)).ToDouble();
     }
 
     /// <summary>
@@ -483,7 +484,7 @@ public sealed class SharpenerTrainer : IDisposable
         using var scope = NewDisposeScope();
         var target = Target(batch);
         var loss = Loss(batch, target);
-        var value = loss.item();
+        var value = loss.ToDouble();
         (microBatches == 1 ? loss : loss / microBatches).backward();
         return value;
     }

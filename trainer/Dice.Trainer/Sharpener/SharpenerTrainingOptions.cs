@@ -1,6 +1,6 @@
 using Dice.Data;
-using Dice.Torch;
 using Dice.Trainer.Training;
+using TorchSharp;
 
 namespace Dice.Trainer.Sharpener;
 
@@ -136,7 +136,7 @@ public sealed record SharpenerTrainingOptions
         {
             throw new ArgumentException($"teacher precision {TeacherPrecision}: use float32, float16 or bfloat16");
         }
-        if (TeacherPrecision == torch.ScalarType.Float16 && (Device?.type ?? torch.DeviceType.CPU) != torch.DeviceType.CUDA)
+        if (TeacherPrecision == torch.ScalarType.Float16 && (Device?.type ?? DeviceType.CPU) != DeviceType.CUDA)
         {
             throw new ArgumentException("a float16 teacher needs a CUDA device (libtorch has no float16 convolutions on the CPU); use bfloat16 or float32 on the CPU");
         }

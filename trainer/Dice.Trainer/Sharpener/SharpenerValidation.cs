@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Dice.Data;
 using Dice.Models.StableDiffusion;
-using Dice.Runtime.Images;
 using Dice.Runtime.IO;
+using Dice.Runtime.Images;
 using Dice.Runtime.Pipelines;
 using Dice.Runtime.Schedulers;
-using Dice.Torch;
 using Dice.Trainer.Training;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Trainer.Sharpener;
 
@@ -245,9 +245,9 @@ public sealed class SharpenerValidation
         {
             using var scope = NewDisposeScope();
             var shape = new long[] { 1, Sampler.LatentChannels, Sampler.LatentHeight, Sampler.LatentWidth };
-            var x = tensor(latents.AsSpan(b * per, per).ToArray(), shape, trainer.Device);
+            var x = tensor(latents.AsSpan(b * per, per).ToArray(), shape, device: trainer.Device);
             var decoded = trainer.Vae.Decode(x, trainer.ScalingFactor);
-            var chw = decoded.cpu().data<float>();
+            var chw = decoded.cpu().data<float>().ToArray();
             for (var i = 0; i < chw.Length; i++)
             {
                 chw[i] = chw[i] / 2 + 0.5f;

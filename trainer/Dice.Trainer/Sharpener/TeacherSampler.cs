@@ -1,7 +1,7 @@
 using Dice.Runtime.Schedulers;
-using Dice.Torch;
 using Dice.Trainer.Teacher;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Trainer.Sharpener;
 
@@ -98,11 +98,11 @@ public sealed class TeacherSampler
 
         using var noGrad = no_grad();
         using var contextScope = NewDisposeScope();
-        var cond = conditional.device == Device ? conditional : conditional.to(Device);
+        var cond = TorchDevices.Same(conditional.device, Device) ? conditional : conditional.to(Device);
         Tensor? context = null;
         if (unconditional is not null)
         {
-            var uncond = unconditional.device == Device ? unconditional : unconditional.to(Device);
+            var uncond = TorchDevices.Same(unconditional.device, Device) ? unconditional : unconditional.to(Device);
             if (uncond.size(0) != n)
             {
                 uncond = uncond.expand(n, uncond.size(1), uncond.size(2));
@@ -115,15 +115,15 @@ public sealed class TeacherSampler
             scheduler.ScaleModelInput(modelInput, step);
             using (var scope = NewDisposeScope())
             {
-                var x = tensor(modelInput, shape, Device);
-                var t = tensor(new[] { scheduler.Timesteps[step] }, [1], Device);
+                var x = tensor(modelInput, shape, device: Device);
+                var t = tensor(new[] { scheduler.Timesteps[step] }, [1], device: Device);
                 if (context is null)
                 {
-                    unet.Forward(x, t, cond).cpu().data<float>().CopyTo(prediction, 0);
+                    unet.Forward(x, t, cond).cpu().data<float>().CopyTo(prediction);
                 }
                 else
                 {
-                    var eps = unet.Forward(cat([x, x]), t, context).cpu().data<float>();
+                    var eps = unet.Forward(cat([x, x]), t, context).cpu().data<float>().ToArray();
                     for (var i = 0; i < latentCount; i++)
                     {
                         var u = eps[i];

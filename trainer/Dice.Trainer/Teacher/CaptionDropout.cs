@@ -1,4 +1,4 @@
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Trainer.Teacher;
 
@@ -29,8 +29,8 @@ public sealed class CaptionDropout
         {
             return [];
         }
-        using var draws = torch.rand([captions.Count], torch.ScalarType.Float64, generator: generator);
-        var u = draws.data<double>();
+        using var draws = SeededRandom.Rand([captions.Count], torch.ScalarType.Float64, torch.CPU, generator);
+        var u = draws.data<double>().ToArray();
         return captions.Select((c, i) => u[i] < Probability ? string.Empty : c).ToArray();
     }
 }

@@ -1,6 +1,6 @@
 using Dice.Models.Unet;
-using Dice.Torch;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Trainer.Teacher;
 

@@ -1,7 +1,7 @@
 using Dice.Models.Vae;
-using Dice.Torch;
 using Dice.Trainer.Training;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dice.Trainer.Teacher;
 
@@ -62,7 +62,7 @@ public sealed class FrozenVae : IDisposable
         ArgumentNullException.ThrowIfNull(images);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = images.device == Device ? images : images.to(Device);
+        var x = TorchDevices.Same(images.device, Device) ? images : images.to(Device);
         var moments = Model.Encode(x);
         return moments.chunk(2, 1)[0].contiguous().MoveToOuterDisposeScope();
     }
@@ -90,7 +90,7 @@ public sealed class FrozenVae : IDisposable
         }
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = latents.device == Device ? latents : latents.to(Device);
+        var x = TorchDevices.Same(latents.device, Device) ? latents : latents.to(Device);
         return Model.Decode(x / factor).contiguous().MoveToOuterDisposeScope();
     }
 

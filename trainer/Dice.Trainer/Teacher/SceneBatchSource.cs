@@ -1,5 +1,5 @@
 using Dice.Data;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Trainer.Teacher;
 

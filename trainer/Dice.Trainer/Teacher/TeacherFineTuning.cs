@@ -26,7 +26,7 @@ public sealed record TeacherFineTuneOptions
     /// <summary>Where each step's loss is appended (JSON lines), or null.</summary>
     public string? LossLogPath { get; init; }
 
-    public Dice.Torch.torch.Device? Device { get; init; }
+    public TorchSharp.torch.Device? Device { get; init; }
 }
 
 /// <summary>

@@ -2,10 +2,11 @@ using System.Globalization;
 using Dice.Models.Clip;
 using Dice.Models.Unet;
 using Dice.Runtime.Tokenization;
-using Dice.Torch;
 using Dice.Trainer.Training;
-using static Dice.Torch.torch;
-using F = Dice.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using AdamW = TorchSharp.Modules.AdamW;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Teacher;
 
@@ -60,8 +61,8 @@ public sealed class TextToImageTrainer : IDisposable
         UnetOps = new TorchOps(options.Device, ScalarType.Float32, SeedDerivation.Derive(options.Seed, "unet.init"));
         TextEncoder = new ClipTextModel<Tensor>(TextEncoderOps, options.TextEncoder);
         Unet = new UNet2DConditionModel<Tensor>(UnetOps, options.Unet);
-        Optimizer = new optim.AdamW(TextEncoderOps.Parameters.Concat(UnetOps.Parameters).Cast<Tensor>(), options.LearningRate,
-            options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        Optimizer = new AdamW(TextEncoderOps.Parameters.Concat(UnetOps.Parameters), options.LearningRate,
+            options.Beta1, options.Beta2, eps: 1e-8, weight_decay: options.WeightDecay);
         captionNoise = new Generator(SeedDerivation.Derive(options.Seed, "captions"));
         diffusionNoise = new Generator(SeedDerivation.Derive(options.Seed, "diffusion"));
         using (var cpuSignal = tensor(Schedule.SignalScales()))
@@ -104,7 +105,7 @@ public sealed class TextToImageTrainer : IDisposable
 
     public UNet2DConditionModel<Tensor> Unet { get; }
 
-    public optim.AdamW Optimizer { get; }
+    public AdamW Optimizer { get; }
 
     /// <summary>What a checkpoint holds (the VAE is frozen and not in it).</summary>
     public TrainingState State { get; }
@@ -129,8 +130,8 @@ public sealed class TextToImageTrainer : IDisposable
         var latents = vae.EncodeLatents(scenes.Images, ScalingFactor);
         var captions = CaptionDropout.Apply(scenes.Captions, captionNoise);
         var ids = Tokenize(captions).to(device);
-        var timesteps = randint(0, Schedule.TrainTimesteps, [batch], device, diffusionNoise);
-        var noise = randn(latents.shape, ScalarType.Float32, device, diffusionNoise);
+        var timesteps = SeededRandom.Randint(0, Schedule.TrainTimesteps, [batch], device, diffusionNoise);
+        var noise = SeededRandom.Randn(latents.shape, ScalarType.Float32, device, diffusionNoise);
         return new DiffusionBatch(
             latents.to(device).DetachFromDisposeScope(),
             ids.DetachFromDisposeScope(),
@@ -163,7 +164,7 @@ public sealed class TextToImageTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return Loss(batch).item();
+        return Loss(batch).ToDouble();
     }
 
     /// <summary>One AdamW step on both models; returns the loss before the update.</summary>
@@ -175,7 +176,7 @@ public sealed class TextToImageTrainer : IDisposable
         var loss = Loss(batch);
         loss.backward();
         Optimizer.step();
-        return loss.item();
+        return loss.ToDouble();
     }
 
     /// <summary>Runs (or resumes) training for <see cref="TrainingRunOptions.Steps"/> steps.</summary>

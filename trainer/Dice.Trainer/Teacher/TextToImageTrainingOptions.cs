@@ -1,8 +1,8 @@
 using Dice.Data;
 using Dice.Models.Clip;
 using Dice.Models.Unet;
-using Dice.Torch;
 using Dice.Trainer.Training;
+using TorchSharp;
 
 namespace Dice.Trainer.Teacher;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Dice.Models.Vae;
-using Dice.Torch;
 using Dice.Trainer.Training;
-using static Dice.Torch.torch;
-using F = Dice.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using AdamW = TorchSharp.Modules.AdamW;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Teacher;
 
@@ -29,7 +30,7 @@ public sealed class VaeTrainer : IDisposable
         Options = options;
         Ops = new TorchOps(options.Device, ScalarType.Float32, SeedDerivation.Derive(options.Seed, "vae.init"));
         Model = new AutoencoderKL<Tensor>(Ops, options.Model);
-        Optimizer = new optim.AdamW(Ops.Parameters, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        Optimizer = new AdamW(Ops.Parameters, options.LearningRate, options.Beta1, options.Beta2, eps: 1e-8, weight_decay: options.WeightDecay);
         posteriorNoise = new Generator(SeedDerivation.Derive(options.Seed, "vae.posterior"));
         data = new SceneBatchSource(options.DatasetSeed, options.ImageSize, options.DatasetSize);
         State = new TrainingState()
@@ -45,7 +46,7 @@ public sealed class VaeTrainer : IDisposable
 
     public AutoencoderKL<Tensor> Model { get; }
 
-    public optim.AdamW Optimizer { get; }
+    public AdamW Optimizer { get; }
 
     /// <summary>What a checkpoint holds.</summary>
     public TrainingState State { get; }
@@ -60,7 +61,7 @@ public sealed class VaeTrainer : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (total, rec, kl) = Loss(images, sample: false);
-        return new VaeLoss(total.item(), rec.item(), kl.item());
+        return new VaeLoss(total.ToDouble(), rec.ToDouble(), kl.ToDouble());
     }
 
     /// <summary>One AdamW step on <paramref name="images"/> [B, 3, H, W] in [−1, 1]; returns the loss before the update.</summary>
@@ -72,7 +73,7 @@ public sealed class VaeTrainer : IDisposable
         var (total, rec, kl) = Loss(images, sample: true);
         total.backward();
         Optimizer.step();
-        return new VaeLoss(total.item(), rec.item(), kl.item());
+        return new VaeLoss(total.ToDouble(), rec.ToDouble(), kl.ToDouble());
     }
 
     /// <summary>Runs (or resumes) training for <see cref="TrainingRunOptions.Steps"/> steps.</summary>
@@ -112,7 +113,7 @@ public sealed class VaeTrainer : IDisposable
 
     private (Tensor Total, Tensor Reconstruction, Tensor Kl) Loss(Tensor images, bool sample)
     {
-        var x = images.device == Ops.Device ? images : images.to(Ops.Device);
+        var x = TorchDevices.Same(images.device, Ops.Device) ? images : images.to(Ops.Device);
         var moments = Model.Encode(x);
         var parts = moments.chunk(2, 1);
         var mean = parts[0];
@@ -122,7 +123,7 @@ public sealed class VaeTrainer : IDisposable
         Tensor z;
         if (sample)
         {
-            var eps = randn(mean.shape, ScalarType.Float32, Ops.Device, posteriorNoise);
+            var eps = SeededRandom.Randn(mean.shape, ScalarType.Float32, Ops.Device, posteriorNoise);
             z = mean + ((0.5 * logvar).exp() * eps);
         }
         else

@@ -1,7 +1,7 @@
 using Dice.Data;
 using Dice.Models.Vae;
-using Dice.Torch;
 using Dice.Trainer.Training;
+using TorchSharp;
 
 namespace Dice.Trainer.Teacher;
 

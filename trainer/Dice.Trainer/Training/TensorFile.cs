@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
 using Dice.Safetensors;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Trainer.Training;
 
@@ -23,9 +22,7 @@ public static class TensorFile
         foreach (var (name, tensor) in tensors)
         {
             ArgumentNullException.ThrowIfNull(tensor);
-            using var cpu = tensor.detach().cpu();
-            using var dense = cpu.contiguous();
-            writer.Add(name, ToSafetensors(dense.dtype), dense.shape, Bytes(dense));
+            writer.Add(name, ToSafetensors(tensor.dtype), tensor.shape, TensorBytes.ToArray(tensor));
         }
         writer.Write(path);
     }
@@ -41,7 +38,7 @@ public static class TensorFile
             foreach (var info in file.Tensors)
             {
                 var bytes = file.ReadBytes(info.Name);
-                result[info.Name] = torch.from_bytes(bytes, FromSafetensors(info.DType, path), info.Shape.ToArray()).DetachFromDisposeScope();
+                result[info.Name] = TensorBytes.ToTensor(bytes, FromSafetensors(info.DType, path), info.Shape.ToArray()).DetachFromDisposeScope();
             }
             return result;
         }
@@ -54,18 +51,6 @@ public static class TensorFile
             throw;
         }
     }
-
-    private static byte[] Bytes(torch.Tensor t) => t.dtype switch
-    {
-        torch.ScalarType.Float32 => MemoryMarshal.AsBytes(t.data<float>().AsSpan()).ToArray(),
-        torch.ScalarType.Float64 => MemoryMarshal.AsBytes(t.data<double>().AsSpan()).ToArray(),
-        torch.ScalarType.Float16 => MemoryMarshal.AsBytes(t.data<Half>().AsSpan()).ToArray(),
-        torch.ScalarType.Int64 => MemoryMarshal.AsBytes(t.data<long>().AsSpan()).ToArray(),
-        torch.ScalarType.Int32 => MemoryMarshal.AsBytes(t.data<int>().AsSpan()).ToArray(),
-        torch.ScalarType.Byte => t.data<byte>(),
-        torch.ScalarType.Bool => MemoryMarshal.AsBytes(t.data<bool>().AsSpan()).ToArray(),
-        var other => throw new NotSupportedException($"cannot store a {other} tensor"),
-    };
 
     private static SafetensorsDType ToSafetensors(torch.ScalarType t) => t switch
     {

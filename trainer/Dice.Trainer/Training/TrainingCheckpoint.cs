@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Dice.Torch;
+using TorchSharp;
 
 namespace Dice.Trainer.Training;
 
@@ -98,7 +98,7 @@ public sealed class TrainingCheckpoint
             foreach (var (name, optimizer) in state.Optimizers)
             {
                 var file = $"optimizer.{name}.safetensors";
-                var dict = optimizer.state_dict();
+                var dict = AdamWState.Save(optimizer);
                 try
                 {
                     TensorFile.Save(Path.Combine(staging, file), dict);
@@ -171,7 +171,7 @@ public sealed class TrainingCheckpoint
         }
         foreach (var (name, optimizer) in state.Optimizers)
         {
-            WithTensors(Path.Combine(checkpointFolder, manifest.Optimizers[name]), optimizer.load_state_dict);
+            WithTensors(Path.Combine(checkpointFolder, manifest.Optimizers[name]), state => AdamWState.Load(optimizer, state));
         }
         if (state.Generators.Count > 0)
         {

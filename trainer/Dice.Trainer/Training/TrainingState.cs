@@ -1,4 +1,5 @@
-using Dice.Torch;
+using TorchSharp;
+using AdamW = TorchSharp.Modules.AdamW;
 
 namespace Dice.Trainer.Training;
 
@@ -10,12 +11,12 @@ namespace Dice.Trainer.Training;
 public sealed class TrainingState
 {
     private readonly List<(string Name, TorchOps Model)> models = [];
-    private readonly List<(string Name, torch.optim.AdamW Optimizer)> optimizers = [];
+    private readonly List<(string Name, AdamW Optimizer)> optimizers = [];
     private readonly List<(string Name, torch.Generator Generator)> generators = [];
 
     public IReadOnlyList<(string Name, TorchOps Model)> Models => models;
 
-    public IReadOnlyList<(string Name, torch.optim.AdamW Optimizer)> Optimizers => optimizers;
+    public IReadOnlyList<(string Name, AdamW Optimizer)> Optimizers => optimizers;
 
     public IReadOnlyList<(string Name, torch.Generator Generator)> Generators => generators;
 
@@ -27,7 +28,7 @@ public sealed class TrainingState
         return this;
     }
 
-    public TrainingState AddOptimizer(string name, torch.optim.AdamW optimizer)
+    public TrainingState AddOptimizer(string name, AdamW optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         CheckName(name, optimizers.Select(o => o.Name));

@@ -1,7 +1,7 @@
-using Dice.Torch;
-using static Dice.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
-namespace Dice.Torch.Tests;
+namespace Dice.Models.Tests;
 
 /// <summary>
 /// Compares autograd gradients with central finite differences in float64. The scalar checked is
@@ -37,7 +37,7 @@ internal static class GradCheck
         for (var i = 0; i < inputs.Length; i++)
         {
             using var g = leaves[i].grad ?? throw new InvalidOperationException($"input {i} received no gradient");
-            var analytic = g.data<double>();
+            var analytic = g.data<double>().ToArray();
             var numeric = Numeric(f, inputs, i, weights);
             worst = Math.Max(worst, Relative(analytic, numeric));
         }
@@ -48,7 +48,7 @@ internal static class GradCheck
     {
         using var noGrad = no_grad();
         var shape = inputs[which].shape;
-        var values = inputs[which].data<double>();
+        var values = inputs[which].data<double>().ToArray();
         var result = new double[values.Length];
         for (var j = 0; j < values.Length; j++)
         {
@@ -68,7 +68,7 @@ internal static class GradCheck
         using var scope = NewDisposeScope();
         var args = (Tensor[])inputs.Clone();
         args[which] = tensor(values, shape);
-        return (f(args) * weights).sum().item();
+        return (f(args) * weights).sum().ToDouble();
     }
 
     private static double Relative(double[] a, double[] b)
