@@ -9,21 +9,23 @@
 #   benchmarks/compare-stacks.sh [--old REV] [--repeats N] [--out FILE]
 #       --old      the commit to compare against (default 010d3f6: the last one on Debian's libtorch 1.13 and the npm
 #                  build of ONNX Runtime 1.29)
-#       --repeats  interleaved rounds (default 3); each figure is the median over rounds
+#       --repeats  interleaved rounds (default 5); each figure is the median over rounds
 #       --out      the Markdown report (default benchmarks/results/stack-comparison.md)
 #
 # Each figure is a difference of two runs of the same command that differ only in their step count, divided by the
-# difference: loading, data preparation, the text encoder, the VAE and the final checkpoint cancel out. Both builds
+# difference: loading, data preparation, the text encoder, the VAE and the final checkpoint cancel out. dice tune and
+# dice generate report the seconds of their own work, which is taken where given (it leaves out process start and model
+# loading, the noisiest parts); dice train's is its wall time. Both builds
 # run the same commands on the same input files (made once, by this tree's dice). The old commit is checked out into
 # .stack-comparison/old (ignored by git) and set up with its own scripts/setup.sh (which installs its apt packages
-# and fetches its npm package); this tree is set up with scripts/setup.sh. About 15 minutes at 3 rounds on 2 cores.
+# and fetches its npm package); this tree is set up with scripts/setup.sh. About 20 minutes at 5 rounds on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 old_rev=010d3f6
-repeats=3
+repeats=5
 out="$root/benchmarks/results/stack-comparison.md"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -70,33 +72,35 @@ teacher="$root/onnx-models/dice-mini/weights"
 # ----- the timed commands ---------------------------------------------------------------------------------------
 now() { date +%s.%N; }
 
-# run_case BUILD CASE STEPS: prints the wall seconds of one run.
+# run_case BUILD CASE STEPS: prints the seconds of one run: the time the command reports for its own work where it
+# reports one (dice tune: its steps with their data; dice generate: the generation, sessions already loaded), else
+# the wall time of the whole command.
 run_case() {
-  local dll="$1" case="$2" steps="$3" scratch start end
+  local dll="$1" case="$2" steps="$3" scratch start end said
   scratch="$(mktemp -d "$work/run.XXXXXX")"
   case "$case" in
     teacher)
       cp -r "$teacher" "$scratch/weights"   # dice tune rewrites the weights folder in place
-      start=$(now)
-      dotnet "$dll" tune --weights "$scratch/weights" --steps "$steps" --batch 32 --seed 0 --device cpu >/dev/null 2>>"$work/runs.log"
-      end=$(now) ;;
+      # "tuned FOLDER: N steps in X s, last loss L"
+      said=$(dotnet "$dll" tune --weights "$scratch/weights" --steps "$steps" --batch 32 --seed 0 --device cpu 2>>"$work/runs.log")
+      echo "$said" | sed -n 's/.* steps in \([0-9.]*\) s.*/\1/p' | tail -1 ;;
     sharpener)
       start=$(now)
       dotnet "$dll" train --teacher "$teacher" --data "$inputs/data" --out "$scratch/sharpener" --steps "$steps" \
         --batch 16 --seed 0 --checkpoint-every 100000 --validation-steps 0 --inner-dim 256 --heads 16 --device cpu >/dev/null 2>>"$work/runs.log"
-      end=$(now) ;;
+      end=$(now)
+      awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }' ;;
     unet-256)
-      start=$(now)
-      dotnet "$dll" generate "a photograph of an astronaut riding a horse" --model "$inputs/sd15" --mode unguided \
-        --steps "$steps" --height 256 --width 256 --seed 0 --ep cpu --out "$scratch/image.png" >/dev/null 2>>"$work/runs.log"
-      end=$(now) ;;
+      # "unguided: 1 image(s), N UNet calls, X s"
+      said=$(dotnet "$dll" generate "a photograph of an astronaut riding a horse" --model "$inputs/sd15" --mode unguided \
+        --steps "$steps" --height 256 --width 256 --seed 0 --ep cpu --out "$scratch/image.png" 2>>"$work/runs.log")
+      echo "$said" | sed -n 's/.* UNet calls, \([0-9.]*\) s$/\1/p' | tail -1 ;;
   esac
   rm -rf "$scratch"
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }'
 }
 
 declare -A short=([teacher]=4 [sharpener]=2 [unet-256]=2)
-declare -A long=([teacher]=24 [sharpener]=12 [unet-256]=12)
+declare -A long=([teacher]=34 [sharpener]=22 [unet-256]=12)
 declare -A samples
 cases=(teacher sharpener unet-256)
 
@@ -108,6 +112,7 @@ for round in $(seq 1 "$repeats"); do
       dll=$([ "$build" = old ] && echo "$old_dice" || echo "$new_dice")
       t_short=$(run_case "$dll" "$case" "${short[$case]}")
       t_long=$(run_case "$dll" "$case" "${long[$case]}")
+      [ -n "$t_short" ] && [ -n "$t_long" ] || { echo "error: $build $case printed no time (see $work/runs.log)" >&2; exit 1; }
       per_step=$(awk -v a="$t_short" -v b="$t_long" -v n="$((long[$case] - short[$case]))" 'BEGIN { printf "%.6f", (b - a) / n }')
       samples[$build,$case]+="$per_step "
       printf 'round %d  %-9s %-3s  %.3f s a step\n' "$round" "$case" "$build" "$per_step"

@@ -17,7 +17,8 @@
 # DICE_MINI_TEACHER_FROM=FOLDER (skip step 1: reuse the phase-1 teacher of a folder made by `dice mini`, or by this
 # script before phase 2 existed; its weights/, ONNX components, classifier and recipe.json are copied, the rest is
 # redone; a folder whose teacher was already tuned is refused).
-# Inside the GPU kit (gpu-kit/run.sh sets DICE_GPU_KIT) the kit's self-contained `dice` runs instead of dotnet.
+# Inside the GPU kit (gpu-kit/run.sh sets DICE_GPU_KIT) the kit's self-contained `dice` runs instead of dotnet; the kit
+# carries no libtorch (gpu-kit/README.md), so there only the ONNX Runtime steps (export, eval) can run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(realpath -m "${1:-$root/onnx-models/dice-mini}")"
