@@ -134,6 +134,35 @@ public class InfoCommandTests
         public void Dispose() => dir.Dispose();
     }
 
+    /// <summary>
+    /// ONNX Runtime 1.32's Linux telemetry writes a device id and an event database under the user's cache folder when
+    /// its environment starts; Dice sets ORT_DISABLE_TELEMETRY=1 in the C environment first. A user who sets the
+    /// variable to 0 themselves gets ONNX Runtime's default back, which shows the check can see the files.
+    /// </summary>
+    [Fact]
+    public void Generating_writes_nothing_to_the_cache_folder_unless_the_user_turns_telemetry_back_on()
+    {
+        using var off = new TempDirectory();
+        var r = DiceProcess.Run(["generate", "a red circle", "--steps", "1", "--out", off.File("out.png")],
+            new Dictionary<string, string> { ["HOME"] = off.File("home"), ["XDG_CACHE_HOME"] = off.File("cache") });
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.False(Directory.Exists(off.File("home")), "dice wrote under $HOME");
+        Assert.False(Directory.Exists(off.File("cache")), "dice wrote under $XDG_CACHE_HOME");
+
+        using var on = new TempDirectory();
+        Directory.CreateDirectory(on.File("tmp"));
+        r = DiceProcess.Run(["generate", "a red circle", "--steps", "1", "--out", on.File("out.png")],
+            new Dictionary<string, string>
+            {
+                ["HOME"] = on.File("home"), ["XDG_CACHE_HOME"] = on.File("cache"), ["TMPDIR"] = on.File("tmp"),
+                ["ORT_DISABLE_TELEMETRY"] = "0",
+            });
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var written = new[] { on.File("home"), on.File("cache") }.Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).ToList();
+        Assert.Contains(written, f => f.Contains(".onnxruntime", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void An_unknown_verb_exits_non_zero_naming_it()
     {
