@@ -36,20 +36,8 @@ public class DiceMiniTrainingStepBenchmarks : IDisposable
     [GlobalSetup(Target = nameof(TeacherStep))]
     public void SetupTeacher()
     {
-        var source = StableDiffusionSource.FromDiffusersFolder(Weights);
-        string File(string folder, string name) => Path.Combine(source.WeightsPath(folder), name);
-        vae = FrozenVae.Load(source.Vae, File(StableDiffusionSource.VaeFolder, "diffusion_pytorch_model.safetensors"));
-        teacher = new TextToImageTrainer(new TextToImageTrainingOptions
-        {
-            TextEncoder = source.TextEncoder,
-            Unet = source.Unet,
-            TokenizerFolder = source.TokenizerDirectory,
-            BatchSize = TeacherBatch,
-            ScalingFactor = source.Vae.ScalingFactor,
-            ImageSize = source.ImageSize,
-        }, vae);
-        teacher.TextEncoderOps.LoadStateDictFile(File(StableDiffusionSource.TextEncoderFolder, "model.safetensors"));
-        teacher.UnetOps.LoadStateDictFile(File(StableDiffusionSource.UnetFolder, "diffusion_pytorch_model.safetensors"));
+        (teacher, vae) = TeacherFineTuning.Load(StableDiffusionSource.FromDiffusersFolder(Weights),
+            settings => settings with { BatchSize = TeacherBatch });
         teacherBatch = teacher.SampleBatch(0);
     }
 

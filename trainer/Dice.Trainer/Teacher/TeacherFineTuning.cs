@@ -42,30 +42,66 @@ public static class TeacherFineTuning
     {
         ArgumentNullException.ThrowIfNull(options);
         var source = StableDiffusionSource.FromDiffusersFolder(options.WeightsFolder);
-        string File(string folder, string name) => Path.Combine(source.WeightsPath(folder), name);
-        var textEncoderFile = File(StableDiffusionSource.TextEncoderFolder, "model.safetensors");
-        var unetFile = File(StableDiffusionSource.UnetFolder, "diffusion_pytorch_model.safetensors");
-        using var vae = FrozenVae.Load(source.Vae, File(StableDiffusionSource.VaeFolder, "diffusion_pytorch_model.safetensors"), options.Device);
-        using var trainer = new TextToImageTrainer(new TextToImageTrainingOptions
+        var (trainer, vae) = Load(source, settings => settings with
         {
-            TextEncoder = source.TextEncoder,
-            Unet = source.Unet,
-            TokenizerFolder = source.TokenizerDirectory,
             Run = new TrainingRunOptions { Steps = options.Steps, LossLogPath = options.LossLogPath },
             BatchSize = options.BatchSize,
             LearningRate = options.LearningRate,
             CaptionNoise = options.CaptionNoise,
             InverseSnrWeightCap = options.InverseSnrWeightCap,
-            ScalingFactor = source.Vae.ScalingFactor,
             Seed = options.Seed,
-            ImageSize = source.ImageSize,
-            Device = options.Device,
-        }, vae);
-        trainer.TextEncoderOps.LoadStateDictFile(textEncoderFile);
-        trainer.UnetOps.LoadStateDictFile(unetFile);
-        var result = trainer.Train(progress, cancellationToken);
-        trainer.TextEncoderOps.Save(textEncoderFile);
-        trainer.UnetOps.Save(unetFile);
-        return result;
+        }, options.Device);
+        using (vae)
+        using (trainer)
+        {
+            var result = trainer.Train(progress, cancellationToken);
+            trainer.TextEncoderOps.Save(TextEncoderFile(source));
+            trainer.UnetOps.Save(UnetFile(source));
+            return result;
+        }
     }
+
+    /// <summary>
+    /// The teacher of a diffusers weights folder in a trainer, its text encoder and UNet loaded as stored, against its
+    /// frozen VAE; the caller disposes both. <paramref name="settings"/> adds training settings to the folder's
+    /// architecture, tokenizer, scaling factor and image size.
+    /// </summary>
+    public static (TextToImageTrainer Trainer, FrozenVae Vae) Load(StableDiffusionSource source,
+        Func<TextToImageTrainingOptions, TextToImageTrainingOptions> settings, TorchSharp.torch.Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(settings);
+        var vae = FrozenVae.Load(source.Vae, WeightsFile(source, StableDiffusionSource.VaeFolder, "diffusion_pytorch_model.safetensors"), device);
+        TextToImageTrainer? trainer = null;
+        try
+        {
+            trainer = new TextToImageTrainer(settings(new TextToImageTrainingOptions
+            {
+                TextEncoder = source.TextEncoder,
+                Unet = source.Unet,
+                TokenizerFolder = source.TokenizerDirectory,
+                ScalingFactor = source.Vae.ScalingFactor,
+                ImageSize = source.ImageSize,
+                Device = device,
+            }), vae);
+            trainer.TextEncoderOps.LoadStateDictFile(TextEncoderFile(source));
+            trainer.UnetOps.LoadStateDictFile(UnetFile(source));
+            return (trainer, vae);
+        }
+        catch
+        {
+            trainer?.Dispose();
+            vae.Dispose();
+            throw;
+        }
+    }
+
+    private static string TextEncoderFile(StableDiffusionSource source) =>
+        WeightsFile(source, StableDiffusionSource.TextEncoderFolder, "model.safetensors");
+
+    private static string UnetFile(StableDiffusionSource source) =>
+        WeightsFile(source, StableDiffusionSource.UnetFolder, "diffusion_pytorch_model.safetensors");
+
+    private static string WeightsFile(StableDiffusionSource source, string folder, string name) =>
+        Path.Combine(source.WeightsPath(folder), name);
 }
