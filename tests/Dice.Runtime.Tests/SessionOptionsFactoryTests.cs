@@ -68,23 +68,15 @@ public sealed class SessionOptionsFactoryTests
     [Fact]
     public void Cuda_where_it_is_not_installed_throws_one_clear_exception_and_the_process_carries_on()
     {
-        bool providerShipped = File.Exists(Path.Combine(OnnxRuntimeInfo.NativeLibraryDirectory, "libonnxruntime_providers_cuda.so"));
-
         Exception? exception = Record.Exception(
             () => SessionOptionsFactory.Create(new RuntimeOptions { ExecutionProvider = ExecutionProvider.Cuda }).Dispose());
 
-        if (!providerShipped)
+        // The provider ships with the package (CudaProviderProbeTests checks it is there, and what a publish without it
+        // is told); where this host lacks a GPU or the CUDA libraries, the one exception names them.
+        if (exception is not null)
         {
-            // A publish that dropped the package's provider library.
             var unavailable = Assert.IsType<ExecutionProviderUnavailableException>(exception);
             Assert.Equal(ExecutionProvider.Cuda, unavailable.Provider);
-            Assert.Contains("libonnxruntime_providers_cuda.so", unavailable.Message, StringComparison.Ordinal);
-            Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", unavailable.Message, StringComparison.Ordinal);
-        }
-        else if (exception is not null)
-        {
-            // Provider installed, but this host lacks a GPU or CUDA libraries: the message names them.
-            var unavailable = Assert.IsType<ExecutionProviderUnavailableException>(exception);
             Assert.Matches("lib(cuda|cudart|cublas|cublasLt|curand|cudnn)\\.so|CUDA device|cudaGetDeviceCount|ONNX Runtime", unavailable.Message);
         }
 
