@@ -8,8 +8,9 @@ internal static class DiceProcess
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     /// <param name="appDirectory">The folder holding dice.dll (default: beside the tests).</param>
+    /// <param name="unset">Variables of the test's own environment the child must not inherit.</param>
     public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
-        string? appDirectory = null)
+        string? appDirectory = null, IEnumerable<string>? unset = null)
     {
         var limit = timeout ?? TimeSpan.FromMinutes(2);
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "dice.dll");
@@ -24,6 +25,10 @@ internal static class DiceProcess
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+        foreach (var name in unset ?? [])
+        {
+            info.Environment.Remove(name);
         }
         foreach (var (k, v) in environment ?? new Dictionary<string, string>())
         {
