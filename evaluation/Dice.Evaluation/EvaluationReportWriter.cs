@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dice.Data;
 using Dice.Evaluation.Metrics;
-using Dice.Runtime.IO;
+using Dice.Core.IO;
 
 namespace Dice.Evaluation;
 

@@ -1,4 +1,5 @@
 using Dice.Evaluation.Classification;
+using Dice.Core;
 using Dice.Runtime;
 using Dice.Runtime.Pipelines;
 

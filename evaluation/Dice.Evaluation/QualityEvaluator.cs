@@ -1,6 +1,6 @@
 using Dice.Evaluation.Classification;
 using Dice.Evaluation.Metrics;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using Dice.Runtime.Pipelines;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dice.Evaluation.Plots;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Evaluation;
 

@@ -2,12 +2,9 @@ using System.Globalization;
 using Dice.Models;
 using Dice.Models.Sharpener;
 using Dice.Models.Weights;
-using Dice.Runtime;
-using Dice.Runtime.Models;
-using Dice.Runtime.Tokenization;
+using Dice.Core.ModelFolders;
+using Dice.Core.Tokenization;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 
 namespace Dice.Exporter;
@@ -26,8 +23,11 @@ public static class SharpenerExporter
 
     /// <param name="sharpener">A folder with sharpener.safetensors and config.json.</param>
     /// <param name="modelFolder">An ONNX model folder with text_encoder/ and tokenizer/.</param>
-    public static void Export(string sharpener, string modelFolder)
+    /// <param name="runTextEncoder">Runs the folder's text encoder once, for the empty prompt's embedding that the fused
+    /// graph holds as a constant (the runtime's <c>OnnxTextEncoding.LastHiddenState</c>).</param>
+    public static void Export(string sharpener, string modelFolder, TextEncoderRun runTextEncoder)
     {
+        ArgumentNullException.ThrowIfNull(runTextEncoder);
         ArgumentException.ThrowIfNullOrWhiteSpace(sharpener);
         var weightsPath = Path.Combine(sharpener, WeightsFile);
         if (!File.Exists(weightsPath))
@@ -65,7 +65,7 @@ public static class SharpenerExporter
 
             var encoderPath = folder.ModelPath(OnnxModelFolder.TextEncoder);
             var ids = ClipTokenizer.Load(Path.Combine(folder.Root, "tokenizer")).Tokenize("");
-            var cNull = EmbedOnce(encoderPath, ids);
+            var cNull = runTextEncoder(encoderPath, ids);
             var encoder = ModelProto.Parser.ParseFrom(File.ReadAllBytes(encoderPath));
             var fused = DiceTextEncoderFuser.Fuse(encoder, ModelProto.Parser.ParseFrom(File.ReadAllBytes(sharpenerModel)), ids, cNull);
             var diceFolder = Directory.CreateDirectory(Path.Combine(staging, OnnxModelFolder.TextEncoderDice)).FullName;
@@ -93,23 +93,6 @@ public static class SharpenerExporter
                 Directory.Delete(staging, recursive: true);
             }
         }
-    }
-
-    /// <summary>The encoder's last_hidden_state for one sequence of ids, [1, L, d] row-major.</summary>
-    private static float[] EmbedOnce(string encoderPath, int[] ids)
-    {
-        using var options = SessionOptionsFactory.Create(new RuntimeOptions());
-        using var session = new InferenceSession(encoderPath, options);
-        var type = session.InputMetadata[DiceTextEncoderFuser.InputIds].ElementDataType;
-        using var input = type == TensorElementType.Int64
-            ? OrtValue.CreateTensorValueFromMemory(ids.Select(i => (long)i).ToArray(), [1, ids.Length])
-            : OrtValue.CreateTensorValueFromMemory(ids, [1, ids.Length]);
-        var output = session.OutputMetadata.ContainsKey(DiceTextEncoderFuser.LastHiddenState)
-            ? DiceTextEncoderFuser.LastHiddenState
-            : session.OutputMetadata.Keys.First();
-        using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, [DiceTextEncoderFuser.InputIds], [input], [output]);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     /// <summary>ONNX Runtime only reads external data from beside the model, so the fused model gets its own copy.</summary>

@@ -6,7 +6,7 @@ using Dice.Models.StableDiffusion;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
-using Dice.Runtime;
+using Dice.Core;
 
 namespace Dice.Exporter;
 

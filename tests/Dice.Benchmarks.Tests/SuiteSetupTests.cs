@@ -30,7 +30,7 @@ public sealed class SuiteSetupTests(TinyOnnxModel tiny)
         TinyOnnxModel.CopyDirectory(tiny.Plain, model);
         var sharpener = directory.File("sharpener");
         RandomSharpenerFolder.Create(sharpener, RandomSharpenerFolder.ForModel(model));
-        SharpenerExporter.Export(sharpener, model);
+        SharpenerExporter.Export(sharpener, model, OnnxTextEncoding.LastHiddenState);
         return model;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dice.Models.Sharpener;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using Dice.Trainer;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using Dice.Tests.Shared;
 using Dice.Trainer.Training;
 

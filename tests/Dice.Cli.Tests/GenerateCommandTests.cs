@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dice.Onnx;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using Onnx;
 
 namespace Dice.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dice.Data;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Data.Tests;
 

@@ -1,5 +1,5 @@
 using Dice.Data;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Data.Tests;
 

@@ -1,6 +1,6 @@
 using Dice.Data;
 using Dice.Evaluation.Metrics;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Evaluation.Tests;
 

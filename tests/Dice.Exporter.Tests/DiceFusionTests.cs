@@ -1,9 +1,10 @@
+using Dice.Runtime.Pipelines;
 using Dice.Models;
 using Dice.Models.Clip;
 using Dice.Models.Sharpener;
 using Dice.Models.Weights;
 using Dice.Runtime;
-using Dice.Runtime.Tokenization;
+using Dice.Core.Tokenization;
 using Dice.Trainer;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
     {
         var folder = directory.File("model");
         TinyOnnxModel.CopyDirectory(model.Plain, folder);
-        SharpenerExporter.Export(Sharpener(Config, "sharpener"), folder);
+        SharpenerExporter.Export(Sharpener(Config, "sharpener"), folder, OnnxTextEncoding.LastHiddenState);
         return folder;
     }
 
@@ -177,7 +178,7 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
     {
         var folder = directory.File("model-wide");
         TinyOnnxModel.CopyDirectory(model.Plain, folder);
-        var e = Assert.Throws<InvalidDataException>(() => SharpenerExporter.Export(Sharpener(new SharpenerConfig(32, 8, 2), "wide"), folder));
+        var e = Assert.Throws<InvalidDataException>(() => SharpenerExporter.Export(Sharpener(new SharpenerConfig(32, 8, 2), "wide"), folder, OnnxTextEncoding.LastHiddenState));
         Assert.Contains("32-wide", e.Message, StringComparison.Ordinal);
         Assert.Contains("16-wide", e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder, "text_encoder_dice")));
@@ -191,7 +192,7 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
         var folder = directory.File("model-no-te");
         TinyOnnxModel.CopyDirectory(model.Plain, folder);
         Directory.Delete(Path.Combine(folder, "text_encoder"), recursive: true);
-        var e = Assert.Throws<InvalidDataException>(() => SharpenerExporter.Export(Sharpener(Config, "s2"), folder));
+        var e = Assert.Throws<InvalidDataException>(() => SharpenerExporter.Export(Sharpener(Config, "s2"), folder, OnnxTextEncoding.LastHiddenState));
         Assert.Contains("text_encoder/model.onnx", e.Message, StringComparison.Ordinal);
     }
 

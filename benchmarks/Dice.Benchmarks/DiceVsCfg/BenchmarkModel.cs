@@ -1,4 +1,4 @@
-using Dice.Runtime.Models;
+using Dice.Core.ModelFolders;
 
 namespace Dice.Benchmarks.DiceVsCfg;
 

@@ -1,6 +1,6 @@
 using Dice.Runtime;
-using Dice.Runtime.Models;
-using Dice.Runtime.Tokenization;
+using Dice.Core.ModelFolders;
+using Dice.Core.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

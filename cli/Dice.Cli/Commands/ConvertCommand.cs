@@ -1,3 +1,4 @@
+using Dice.Core;
 using System.Diagnostics;
 using System.Globalization;
 using CommandLine;

@@ -1,3 +1,4 @@
+using Dice.Core;
 using CommandLine;
 using Dice.Data;
 
@@ -48,7 +49,7 @@ public static class DataCommand
             throw new DiceUsageException($"{options.Output} already exists: choose another folder or pass --force");
         }
         ProgressConsole.Run($"writing {options.Count} samples", task => ImageFolderWriter.Write(options.Output, generator, options.Count,
-            new Runtime.InlineProgress<int>(n => task.Value = (double)n / options.Count), overwrite: options.Force));
+            new InlineProgress<int>(n => task.Value = (double)n / options.Count), overwrite: options.Force));
         output.WriteLine(Path.GetFullPath(options.Output));
         return ExitCodes.Ok;
     }

@@ -1,3 +1,4 @@
+using Dice.Core;
 using System.Globalization;
 using CommandLine;
 using Dice.Evaluation;
@@ -106,7 +107,7 @@ public static class EvalCommand
         try
         {
             ProgressConsole.Run("evaluating", task => report = QualityEvaluation.Run(pipeline, classifier, prompts, evaluation,
-                alphaSweep, guidanceSweep, new Runtime.InlineProgress<EvaluationProgress>(p =>
+                alphaSweep, guidanceSweep, new InlineProgress<EvaluationProgress>(p =>
                 {
                     task.Description = $"{p.Method} {p.Images}/{p.Total}";
                 })));

@@ -1,3 +1,4 @@
+using Dice.Runtime.Pipelines;
 using CommandLine;
 using Dice.Exporter;
 using Dice.Models.Weights;
@@ -24,7 +25,7 @@ public static class ExportCommand
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            SharpenerExporter.Export(options.Sharpener, options.Model);
+            SharpenerExporter.Export(options.Sharpener, options.Model, OnnxTextEncoding.LastHiddenState);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CheckpointMismatchException
                                       or SafetensorsFormatException or NotSupportedException)

@@ -1,9 +1,10 @@
+using Dice.Core;
 using System.Globalization;
 using System.Text.Json;
 using CommandLine;
 using Dice.Runtime;
-using Dice.Runtime.IO;
-using Dice.Runtime.Images;
+using Dice.Core.IO;
+using Dice.Core.Images;
 using Dice.Runtime.Pipelines;
 
 namespace Dice.Cli.Commands;

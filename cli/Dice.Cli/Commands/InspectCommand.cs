@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CommandLine;
 using Dice.Onnx;
-using Dice.Runtime.Models;
+using Dice.Core.ModelFolders;
 
 namespace Dice.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using Dice.Core;
 using System.Globalization;
 using CommandLine;
 using Dice.Exporter;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dice.Data;
 using Dice.Runtime;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Dice.Evaluation.Classification;

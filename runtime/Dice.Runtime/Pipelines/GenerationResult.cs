@@ -1,4 +1,4 @@
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Runtime.Pipelines;
 

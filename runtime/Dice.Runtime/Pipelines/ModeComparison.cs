@@ -1,6 +1,7 @@
+using Dice.Core;
 using System.Globalization;
-using Dice.Runtime.Images;
-using Dice.Runtime.Models;
+using Dice.Core.Images;
+using Dice.Core.ModelFolders;
 
 namespace Dice.Runtime.Pipelines;
 

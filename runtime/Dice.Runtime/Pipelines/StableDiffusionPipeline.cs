@@ -1,9 +1,10 @@
+using Dice.Core.Sampling;
 using System.Diagnostics;
 using System.Text.Json;
-using Dice.Runtime.Images;
-using Dice.Runtime.Models;
-using Dice.Runtime.Schedulers;
-using Dice.Runtime.Tokenization;
+using Dice.Core.Images;
+using Dice.Core.ModelFolders;
+using Dice.Core.Schedulers;
+using Dice.Core.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Dice.Runtime.Pipelines;

@@ -1,5 +1,5 @@
 using Dice.Data.Tokenization;
-using Dice.Runtime.Tokenization;
+using Dice.Core.Tokenization;
 
 namespace Dice.Data.Tests.Tokenization;
 

@@ -1,5 +1,5 @@
 using Dice.Evaluation.Plots;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 
 namespace Dice.Evaluation.Tests.Plots;
 

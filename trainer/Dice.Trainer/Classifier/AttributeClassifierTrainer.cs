@@ -1,6 +1,6 @@
 using Dice.Data;
 using Dice.Models.Classifier;
-using Dice.Runtime.Images;
+using Dice.Core.Images;
 using TorchSharp;
 using static TorchSharp.torch;
 using AdamW = TorchSharp.Modules.AdamW;

@@ -6,7 +6,7 @@ using Dice.Data;
 using Dice.Data.Tokenization;
 using Dice.Models.Classifier;
 using Dice.Models.StableDiffusion;
-using Dice.Runtime;
+using Dice.Core;
 using Dice.Trainer.Classifier;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;

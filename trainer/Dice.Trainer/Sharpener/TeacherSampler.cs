@@ -1,4 +1,4 @@
-using Dice.Runtime.Schedulers;
+using Dice.Core.Schedulers;
 using Dice.Trainer.Teacher;
 using TorchSharp;
 using static TorchSharp.torch;

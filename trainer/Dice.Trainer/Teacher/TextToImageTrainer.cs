@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dice.Models.Clip;
 using Dice.Models.Unet;
-using Dice.Runtime.Tokenization;
+using Dice.Core.Tokenization;
 using Dice.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;

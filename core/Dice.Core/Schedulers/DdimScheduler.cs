@@ -1,0 +1,191 @@
+namespace Dice.Core.Schedulers;
+
+/// <summary>
+/// Deterministic DDIM (Song et al., "Denoising Diffusion Implicit Models", 2020, equation 12 with η = 0), configured
+/// as diffusers' <c>DDIMScheduler</c> is: x_prev = sqrt(ᾱ_prev)·x₀ + sqrt(1 − ᾱ_prev)·ε, with x₀ and ε recovered from
+/// the model output (epsilon, v or sample prediction) and x₀ optionally clipped to ±clip_sample_range.
+/// </summary>
+/// <remarks>
+/// As in diffusers, the previous timestep is always t − num_train_timesteps / steps (integer division), whatever
+/// the spacing, and below timestep 0 ᾱ_prev is 1 with set_alpha_to_one and ᾱ_0 without. ε is taken from the model
+/// output before x₀ is clipped (use_clipped_model_output false).
+/// Defaults (diffusers): num_train_timesteps 1000, beta_start 0.0001, beta_end 0.02, beta_schedule linear,
+/// prediction_type epsilon, timestep_spacing leading, steps_offset 0, set_alpha_to_one true, clip_sample true
+/// (Stable Diffusion's configurations set it to false), clip_sample_range 1.0, thresholding false.
+/// </remarks>
+public sealed class DdimScheduler : INoiseScheduler
+{
+    private readonly TrainingNoiseSchedule schedule;
+    private float[] timesteps = [];
+    private int stepRatio;
+
+    public DdimScheduler(SchedulerConfig? config = null)
+    {
+        config ??= SchedulerConfig.Empty;
+        schedule = new TrainingNoiseSchedule(config, TimestepSpacing.Leading, "DDIM");
+        schedule.Unsupported(config.Thresholding, "thresholding", "true");
+        SetAlphaToOne = config.SetAlphaToOne ?? true;
+        ClipSample = config.ClipSample ?? true;
+        ClipSampleRange = config.ClipSampleRange ?? 1.0;
+        if (!(ClipSampleRange > 0))
+        {
+            throw schedule.Invalid("clip_sample_range", $"is {ClipSampleRange}; it must be positive");
+        }
+        FinalAlphaCumprod = SetAlphaToOne ? 1.0 : schedule.AlphasCumprod[0];
+    }
+
+    /// <inheritdoc />
+    public string Name => SchedulerFactory.Ddim;
+
+    /// <inheritdoc />
+    public int NumTrainTimesteps => schedule.NumTrainTimesteps;
+
+    /// <inheritdoc />
+    public PredictionType PredictionType => schedule.PredictionType;
+
+    /// <inheritdoc />
+    public TimestepSpacing TimestepSpacing => schedule.TimestepSpacing;
+
+    /// <summary>steps_offset, added to leading timesteps.</summary>
+    public int StepsOffset => schedule.StepsOffset;
+
+    /// <summary>set_alpha_to_one: whether the step past timestep 0 lands on ᾱ = 1 (else on ᾱ_0).</summary>
+    public bool SetAlphaToOne { get; }
+
+    /// <summary>clip_sample: whether x₀ is clipped to ±<see cref="ClipSampleRange"/>.</summary>
+    public bool ClipSample { get; }
+
+    public double ClipSampleRange { get; }
+
+    /// <summary>ᾱ below timestep 0.</summary>
+    public double FinalAlphaCumprod { get; }
+
+    /// <inheritdoc />
+    public int StepCount => timesteps.Length;
+
+    /// <inheritdoc />
+    public ReadOnlySpan<float> Timesteps => timesteps;
+
+    /// <summary>ᾱ of each training timestep.</summary>
+    public ReadOnlySpan<double> AlphasCumprod => schedule.AlphasCumprod;
+
+    /// <inheritdoc />
+    public float InitNoiseSigma => 1f;
+
+    /// <inheritdoc />
+    public void SetTimesteps(int steps)
+    {
+        SchedulerGuards.CheckStepCount(steps, NumTrainTimesteps);
+        int train = NumTrainTimesteps;
+        var values = new int[steps];
+        switch (TimestepSpacing)
+        {
+            case TimestepSpacing.Linspace:
+                // np.linspace(0, train - 1, steps).round()[::-1]
+                var grid = TimestepGrid.Linspace(0, train - 1, steps);
+                for (int i = 0; i < steps; i++)
+                {
+                    values[i] = (int)TimestepGrid.Round(grid[steps - 1 - i]);
+                }
+                break;
+            case TimestepSpacing.Leading:
+                // (np.arange(0, steps) * (train // steps)).round()[::-1] + steps_offset
+                int ratio = train / steps;
+                for (int i = 0; i < steps; i++)
+                {
+                    values[i] = (steps - 1 - i) * ratio + StepsOffset;
+                }
+                break;
+            case TimestepSpacing.Trailing:
+                // np.round(np.arange(train, 0, -train / steps)) - 1
+                values = TimestepGrid.Arange(train, 0, -(double)train / steps)
+                    .Select(v => (int)TimestepGrid.Round(v) - 1)
+                    .ToArray();
+                break;
+            default:
+                throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
+        }
+        foreach (int t in values)
+        {
+            if (t < 0 || t >= train)
+            {
+                throw new ArgumentOutOfRangeException(nameof(steps), steps,
+                    $"{steps} steps with {SchedulerNames.ToConfigString(TimestepSpacing)} spacing and steps_offset {StepsOffset} " +
+                    $"reach timestep {t}, outside the {train} training timesteps");
+            }
+        }
+        timesteps = values.Select(t => (float)t).ToArray();
+        stepRatio = train / steps;
+        Reset();
+    }
+
+    /// <inheritdoc />
+    public float ModelInputScale(int stepIndex)
+    {
+        SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
+        return 1f;
+    }
+
+    /// <inheritdoc />
+    public void ScaleModelInput(Span<float> modelInput, int stepIndex) => SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
+
+    /// <inheritdoc />
+    public void Step(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample)
+    {
+        SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
+        SchedulerGuards.CheckSameLength(modelOutput.Length, sample.Length, "the model output", "the sample");
+        int t = (int)timesteps[stepIndex];
+        int previous = t - stepRatio;
+        double alphaT = schedule.AlphasCumprod[t];
+        double alphaPrevious = previous >= 0 ? schedule.AlphasCumprod[previous] : FinalAlphaCumprod;
+        double rootAlphaT = Math.Sqrt(alphaT);
+        double rootBetaT = Math.Sqrt(1.0 - alphaT);
+
+        // x₀ = x0x·x + x0m·output and ε = ex·x + em·output.
+        (double x0x, double x0m, double ex, double em) = PredictionType switch
+        {
+            PredictionType.Epsilon => (1.0 / rootAlphaT, -rootBetaT / rootAlphaT, 0.0, 1.0),
+            PredictionType.VPrediction => (rootAlphaT, -rootBetaT, rootBetaT, rootAlphaT),
+            PredictionType.Sample => (0.0, 1.0, 1.0 / rootBetaT, -rootAlphaT / rootBetaT),
+            _ => throw new InvalidOperationException($"unknown prediction type {PredictionType}"),
+        };
+        double toSample = Math.Sqrt(alphaPrevious);
+        double toNoise = Math.Sqrt(1.0 - alphaPrevious);
+
+        if (!ClipSample)
+        {
+            LatentMath.Combine(sample,
+                (float)(toSample * x0x + toNoise * ex), sample,
+                (float)(toSample * x0m + toNoise * em), modelOutput);
+            return;
+        }
+
+        float range = (float)ClipSampleRange;
+        float fx0x = (float)x0x, fx0m = (float)x0m, fex = (float)ex, fem = (float)em;
+        float fToSample = (float)toSample, fToNoise = (float)toNoise;
+        for (int i = 0; i < sample.Length; i++)
+        {
+            float x = sample[i];
+            float output = modelOutput[i];
+            float x0 = Math.Clamp(fx0x * x + fx0m * output, -range, range);
+            float epsilon = fex * x + fem * output;
+            sample[i] = fToSample * x0 + fToNoise * epsilon;
+        }
+    }
+
+    /// <inheritdoc />
+    public void AddNoise(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination)
+    {
+        SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
+        SchedulerGuards.CheckSameLength(original.Length, noise.Length, "the original", "the noise");
+        SchedulerGuards.CheckSameLength(original.Length, destination.Length, "the original", "the destination");
+        double alpha = schedule.AlphasCumprod[(int)timesteps[stepIndex]];
+        LatentMath.Combine(destination, (float)Math.Sqrt(alpha), original, (float)Math.Sqrt(1.0 - alpha), noise);
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        // DDIM with η = 0 keeps no history: every step depends on its own index only.
+    }
+}
