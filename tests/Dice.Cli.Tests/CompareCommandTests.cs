@@ -38,9 +38,10 @@ public class CompareCommandTests(TinyOnnxModel model)
         Assert.True(r.ExitCode == 0, r.Stderr);
 
         var png = PngFile.Read(output);
-        // 3 columns of 32-pixel cells and 2 rows (one per prompt), each cell with a caption band below its image.
+        // 3 columns of 32-pixel images enlarged 8 times (to 256, the legible side) and 2 rows (one per prompt), under
+        // one band of three-line headings (20 pixels a line: the 10-pixel font at scale 2).
         var padding = 4;
-        Assert.Equal((3 * 32) + (4 * padding), png.Width);
+        Assert.Equal((3 * 256) + (4 * padding), png.Width);
 
         Assert.Contains("unguided: 4 UNet calls × batch 2 (8 evaluations), ", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("cfg: 4 UNet calls × batch 4 (16 evaluations), ", r.Stdout, StringComparison.Ordinal);
@@ -60,8 +61,7 @@ public class CompareCommandTests(TinyOnnxModel model)
         Assert.Equal(5.0, modes[1].GetProperty("guidance").GetDouble());
         Assert.Equal(1.5, modes[2].GetProperty("alpha").GetDouble());
         Assert.All(modes, m => Assert.True(m.GetProperty("total_s").GetDouble() >= 0));
-        var lines = modes.Max(m => BitmapFont.Wrap(m.GetProperty("caption").GetString()!, 32).Count);
-        Assert.Equal((2 * (32 + 1 + (lines * BitmapFont.LineHeight))) + (3 * padding), png.Height);
+        Assert.Equal((3 * 20) + padding + (2 * 256) + (3 * padding), png.Height);
         Assert.StartsWith("CFG w=5: 4 UNet calls x batch 4, ", modes[1].GetProperty("caption").GetString(), StringComparison.Ordinal);
         Assert.Equal(0.5, root.GetProperty("dice_over_cfg").GetProperty("unet_evaluations").GetDouble());
         Assert.Equal(["compare.json", "compare.png"], dir.FileNames().Where(f => f.StartsWith("compare", StringComparison.Ordinal)));
@@ -87,12 +87,14 @@ public class CompareCommandTests(TinyOnnxModel model)
                 "--height", "32", "--width", "32", "--seed", "8", "--out", single]);
             Assert.True(g.ExitCode == 0, g.Stderr);
             var panel = PngFile.Read(single).ToRgbImage();
-            var left = padding + (column * (32 + padding));
-            for (var y = 0; y < 32; y++)
+            // Panels are the 32-pixel images enlarged 8 times, below a heading band of three 20-pixel lines.
+            var left = padding + (column * (256 + padding));
+            var top = padding + (3 * 20) + padding;
+            for (var y = 0; y < 256; y++)
             {
-                for (var x = 0; x < 32; x++)
+                for (var x = 0; x < 256; x++)
                 {
-                    Assert.Equal(panel.GetPixel(x, y), grid.GetPixel(left + x, padding + y));
+                    Assert.Equal(panel.GetPixel(x / 8, y / 8), grid.GetPixel(left + x, top + y));
                 }
             }
         }

@@ -32,7 +32,7 @@ public sealed class TrainCommandTests(TinyOnnxModel model, DatasetFixture data) 
         var prompts = SharpenerValidation.DefaultPrompts(SharpenerData.Open(data.Folder));
         Assert.Equal(4, prompts.Count);
         var grid = PngFile.Read(Path.Combine(validation, "step-000000002.png"));
-        Assert.Equal(ValidationGridLayout.Size(prompts, 5, 64), (grid.Width, grid.Height));
+        Assert.Equal(ValidationGridLayout.Size(prompts, 64), (grid.Width, grid.Height));
         Assert.Contains("\"steps\":2,", grid.GetText("Comment"), StringComparison.Ordinal);
 
         var again = DiceProcess.Run([.. Args(model.Weights, data.Folder, output), "--validation-steps", "2", "--resume"]);
@@ -51,7 +51,7 @@ public sealed class TrainCommandTests(TinyOnnxModel model, DatasetFixture data) 
             "--validation-seed", "7"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var grid = PngFile.Read(Path.Combine(output + ".checkpoints", SharpenerValidation.FolderName, "step-000000002.png"));
-        Assert.Equal(ValidationGridLayout.Size(["a red circle", "two green squares on yellow"], 5, 64), (grid.Width, grid.Height));
+        Assert.Equal(ValidationGridLayout.Size(["a red circle", "two green squares on yellow"], 64), (grid.Width, grid.Height));
         Assert.Contains("\"seed\":7", grid.GetText("Comment"), StringComparison.Ordinal);
 
         var none = temp.File("none");

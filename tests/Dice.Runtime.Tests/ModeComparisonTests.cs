@@ -87,30 +87,48 @@ public sealed class ModeComparisonTests(TinyOnnxModel model) : IDisposable
         Assert.StartsWith($"DICE a=1: {Steps} UNet calls x batch 1, ", comparison.Dice.Caption, StringComparison.Ordinal);
         Assert.StartsWith($"unguided: {Steps} UNet calls x batch 1, ", comparison.Unguided.Caption, StringComparison.Ordinal);
         Assert.EndsWith(" s", comparison.Dice.Caption, StringComparison.Ordinal);
+        var seconds = comparison.Cfg.WallTime.TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"CFG w=5: {seconds} s\n{2 * Steps} UNet calls\nbatch 1", comparison.Cfg.Heading);
     }
 
     [Fact]
-    public void The_grid_is_three_captioned_columns_by_one_row_per_image()
+    public void The_grid_is_three_headed_columns_of_enlarged_panels_one_row_per_image()
     {
         using var pipeline = StableDiffusionPipeline.Load(model.WithDice);
         var comparison = ModeComparison.Run(pipeline, Request("a red circle", "a blue square", "a green star") with { Alpha = 1 });
-        const int cellWidth = 48, cellHeight = 32, rows = 3, columns = 3, padding = ModeComparison.Padding;
-        var lines = comparison.Runs.Max(r => BitmapFont.Wrap(r.Caption, cellWidth).Count);
-        var band = 1 + (lines * BitmapFont.LineHeight);
-        Assert.Equal((columns * cellWidth) + ((columns + 1) * padding), comparison.Grid.Width);
-        Assert.Equal((rows * (cellHeight + band)) + ((rows + 1) * padding), comparison.Grid.Height);
+        // 48 × 32 images enlarged ceil(256 / 48) = 6 times: 288 × 192 panels. Headings are three lines of the
+        // 10-pixel font at scale 2 (20 pixels a line) above the first row.
+        const int scale = 6, panelWidth = 48 * scale, panelHeight = 32 * scale, rows = 3, columns = 3, padding = ModeComparison.Padding;
+        const int band = (3 * 20) + padding;
+        Assert.Equal((columns * panelWidth) + ((columns + 1) * padding), comparison.Grid.Width);
+        Assert.Equal(band + (rows * panelHeight) + ((rows + 1) * padding), comparison.Grid.Height);
 
-        // The second row's CFG panel sits in the middle column, below the first row's slot.
+        // The second row's CFG panel sits in the middle column, below the first row; each image pixel is a 6 × 6 square.
         var cfg = comparison.Cfg.Result.Images[1];
-        var x = padding + cellWidth + padding;
-        var y = padding + cellHeight + band + padding;
-        for (var row = 0; row < cellHeight; row += 5)
+        var x = padding + panelWidth + padding;
+        var y = padding + band + panelHeight + padding;
+        for (var row = 0; row < panelHeight; row += 5)
         {
-            for (var column = 0; column < cellWidth; column += 5)
+            for (var column = 0; column < panelWidth; column += 5)
             {
-                Assert.Equal(cfg.GetPixel(column, row), comparison.Grid.GetPixel(x + column, y + row));
+                Assert.Equal(cfg.GetPixel(column / scale, row / scale), comparison.Grid.GetPixel(x + column, y + row));
             }
         }
+        // Text (black on white) only in the heading band.
+        var inkInBand = 0;
+        for (var row = 0; row < comparison.Grid.Height; row++)
+        {
+            for (var column = 0; column < comparison.Grid.Width; column++)
+            {
+                if (comparison.Grid.GetPixel(column, row) == RgbColor.Black)
+                {
+                    Assert.True(row < padding + band, $"black pixel at ({column}, {row}) below the heading band");
+                    inkInBand++;
+                }
+            }
+        }
+        Assert.True(inkInBand > 0, "no heading drawn");
+        Assert.Equal(PngEncoder.Encode(comparison.Grid), PngEncoder.Encode(ModeComparison.Compose(comparison.Runs)));
     }
 
     [Fact]

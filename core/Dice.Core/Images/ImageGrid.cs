@@ -1,21 +1,42 @@
 namespace Dice.Core.Images;
 
-/// <summary>Lays several images out as one contact sheet.</summary>
+/// <summary>
+/// Lays several images out as one contact sheet: panels in rows and columns, optionally enlarged, with a heading
+/// over each column and a label left of each row.
+/// </summary>
 public static class ImageGrid
 {
+    /// <summary>Side in pixels that <see cref="PanelScaleFor"/> enlarges small images to at least.</summary>
+    public const int LegiblePanelSide = 256;
+
+    /// <summary>Scale of the bitmap font for headings and row labels: 10 × 18 pixel glyphs.</summary>
+    public const int TextScale = 2;
+
+    /// <summary>
+    /// The smallest integer factor that makes an image of <paramref name="side"/> pixels at least
+    /// <paramref name="minimumSide"/> pixels (1 for images that already are): 32 → 8, 64 → 4, 512 → 1.
+    /// </summary>
+    public static int PanelScaleFor(int side, int minimumSide = LegiblePanelSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumSide);
+        return Math.Max(1, (minimumSide + side - 1) / side);
+    }
+
     /// <summary>
     /// Composes <paramref name="images"/> row by row into a grid of <paramref name="columns"/> columns (fewer when
-    /// there are fewer images). Every cell is as wide as the widest image and as tall as the tallest; an image smaller
-    /// than its cell is centred in it (offsets rounded down). <paramref name="padding"/> pixels of
-    /// <paramref name="background"/> (default black) separate the cells and surround the grid, so the result is
-    /// columns · cellWidth + (columns + 1) · padding wide and rows · cellHeight + (rows + 1) · padding tall,
-    /// where cellHeight includes the caption band.
+    /// there are fewer images). Each image is first enlarged <paramref name="panelScale"/> times by pixel repetition
+    /// (nearest neighbour, so small model outputs stay sharp). Every panel is as wide as the widest enlarged image and
+    /// as tall as the tallest; a smaller image is centred in its panel (offsets rounded down).
+    /// <paramref name="padding"/> pixels of <paramref name="background"/> (default black) separate the panels and
+    /// surround the grid.
     /// <para>
-    /// With <paramref name="captions"/> (one per image; null or empty for none) every cell gets a caption band
-    /// above or below its image, tall enough for the longest wrapped caption: <see cref="BitmapFont"/> text at
-    /// <paramref name="captionScale"/>, wrapped to the cell width, each line centred, in
-    /// <paramref name="captionColor"/> (default black or white, whichever contrasts with the background). The band is
-    /// <c>scale + lines · BitmapFont.LineHeight · scale</c> pixels tall; without captions there is no band.
+    /// <paramref name="columnHeadings"/> (one per column, or null) are drawn once, in a band above the first row;
+    /// <paramref name="rowLabels"/> (one per row, or null) in a side panel left of the panels, as wide as one panel.
+    /// Text is <see cref="BitmapFont"/> at <see cref="TextScale"/>, wrapped to the panel width, headings centred and
+    /// row labels left-aligned, in black or white, whichever contrasts with the background. The heading band is
+    /// <c>lines · BitmapFont.LineHeight · TextScale</c> pixels tall for the most lines any heading needs, plus
+    /// padding below it.
     /// </para>
     /// </summary>
     public static RgbImage Compose(
@@ -23,10 +44,9 @@ public static class ImageGrid
         int columns,
         int padding = 2,
         RgbColor? background = null,
-        IReadOnlyList<string?>? captions = null,
-        CaptionPlacement captionPlacement = CaptionPlacement.Below,
-        RgbColor? captionColor = null,
-        int captionScale = 1)
+        int panelScale = 1,
+        IReadOnlyList<string>? columnHeadings = null,
+        IReadOnlyList<string>? rowLabels = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
@@ -35,11 +55,7 @@ public static class ImageGrid
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(captionScale);
-        if (captions is not null && captions.Count != images.Count)
-        {
-            throw new ArgumentException($"{images.Count} images but {captions.Count} captions; give one caption (or null) per image", nameof(captions));
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(panelScale);
         for (int i = 0; i < images.Count; i++)
         {
             if (images[i] is null)
@@ -51,53 +67,63 @@ public static class ImageGrid
         int count = images.Count;
         int gridColumns = Math.Min(columns, count);
         int gridRows = (count + gridColumns - 1) / gridColumns;
-        int cellWidth = images.Max(image => image.Width);
-        int cellHeight = images.Max(image => image.Height);
-
-        var wrapped = new IReadOnlyList<string>?[count];
-        int captionLines = 0;
-        for (int i = 0; i < count; i++)
+        if (columnHeadings is not null && columnHeadings.Count != gridColumns)
         {
-            string? caption = captions?[i];
-            if (!string.IsNullOrEmpty(caption))
-            {
-                wrapped[i] = BitmapFont.Wrap(caption, cellWidth, captionScale);
-                captionLines = Math.Max(captionLines, wrapped[i]!.Count);
-            }
+            throw new ArgumentException($"{gridColumns} columns but {columnHeadings.Count} headings", nameof(columnHeadings));
         }
-        int lineHeight = BitmapFont.LineHeight * captionScale;
-        int band = captionLines == 0 ? 0 : captionScale + (captionLines * lineHeight);
-        int slotHeight = cellHeight + band;
+        if (rowLabels is not null && rowLabels.Count != gridRows)
+        {
+            throw new ArgumentException($"{gridRows} rows but {rowLabels.Count} row labels", nameof(rowLabels));
+        }
 
-        long width = ((long)gridColumns * cellWidth) + ((long)(gridColumns + 1) * padding);
-        long height = ((long)gridRows * slotHeight) + ((long)(gridRows + 1) * padding);
-        if (width > int.MaxValue || height > int.MaxValue)
+        long panelWidth = (long)images.Max(image => image.Width) * panelScale;
+        long panelHeight = (long)images.Max(image => image.Height) * panelScale;
+        int lineHeight = BitmapFont.LineHeight * TextScale;
+        int wrapWidth = (int)Math.Min(panelWidth, int.MaxValue);
+        var headings = columnHeadings?.Select(h => BitmapFont.Wrap(h ?? string.Empty, wrapWidth, TextScale)).ToList();
+        var labels = rowLabels?.Select(l => BitmapFont.Wrap(l ?? string.Empty, wrapWidth, TextScale)).ToList();
+        long headingBand = headings is null ? 0 : (headings.Max(lines => lines.Count) * (long)lineHeight) + padding;
+        long labelPanel = labels is null ? 0 : panelWidth + padding;
+
+        long width = labelPanel + (gridColumns * panelWidth) + ((gridColumns + 1L) * padding);
+        long height = headingBand + (gridRows * panelHeight) + ((gridRows + 1L) * padding);
+        if (width > int.MaxValue || height > int.MaxValue || width * height > int.MaxValue / RgbImage.Channels)
         {
             throw new ArgumentException($"the grid would be {width}×{height} pixels, too large for one image");
         }
 
         RgbColor fill = background ?? RgbColor.Black;
-        RgbColor ink = captionColor ?? (fill.Luma >= 128 ? RgbColor.Black : RgbColor.White);
+        RgbColor ink = fill.Luma >= 128 ? RgbColor.Black : RgbColor.White;
         var grid = new RgbImage((int)width, (int)height);
         grid.Fill(fill);
+        int panelsLeft = padding + (int)labelPanel;
+        int panelsTop = padding + (int)headingBand;
+        int pw = (int)panelWidth;
+        int ph = (int)panelHeight;
 
+        for (int column = 0; headings is not null && column < gridColumns; column++)
+        {
+            int left = panelsLeft + (column * (pw + padding));
+            for (int line = 0; line < headings[column].Count; line++)
+            {
+                int lineWidth = BitmapFont.MeasureWidth(headings[column][line].Length, TextScale);
+                BitmapFont.DrawText(grid, left + ((pw - lineWidth) / 2), padding + (line * lineHeight), headings[column][line], ink, TextScale);
+            }
+        }
+        for (int row = 0; labels is not null && row < gridRows; row++)
+        {
+            int top = panelsTop + (row * (ph + padding));
+            for (int line = 0; line < labels[row].Count; line++)
+            {
+                BitmapFont.DrawText(grid, padding, top + (line * lineHeight), labels[row][line], ink, TextScale);
+            }
+        }
         for (int i = 0; i < count; i++)
         {
-            RgbImage image = images[i];
-            int slotX = padding + ((i % gridColumns) * (cellWidth + padding));
-            int slotY = padding + ((i / gridColumns) * (slotHeight + padding));
-            int imageTop = captionPlacement == CaptionPlacement.Above ? slotY + band : slotY;
-            grid.DrawImage(image, slotX + ((cellWidth - image.Width) / 2), imageTop + ((cellHeight - image.Height) / 2));
-
-            if (wrapped[i] is { } lines)
-            {
-                int textTop = captionPlacement == CaptionPlacement.Above ? slotY : slotY + cellHeight + captionScale;
-                for (int line = 0; line < lines.Count; line++)
-                {
-                    int lineWidth = BitmapFont.MeasureWidth(lines[line].Length, captionScale);
-                    BitmapFont.DrawText(grid, slotX + ((cellWidth - lineWidth) / 2), textTop + (line * lineHeight), lines[line], ink, captionScale);
-                }
-            }
+            RgbImage image = panelScale == 1 ? images[i] : images[i].UpscaleNearest(panelScale);
+            int left = panelsLeft + ((i % gridColumns) * (pw + padding));
+            int top = panelsTop + ((i / gridColumns) * (ph + padding));
+            grid.DrawImage(image, left + ((pw - image.Width) / 2), top + ((ph - image.Height) / 2));
         }
         return grid;
     }

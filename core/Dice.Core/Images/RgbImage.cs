@@ -113,6 +113,40 @@ public sealed class RgbImage
         }
     }
 
+    /// <summary>
+    /// This image enlarged <paramref name="factor"/> times each way by nearest neighbour: every pixel becomes a
+    /// factor × factor square of its colour (no blending, so small images stay sharp).
+    /// </summary>
+    public RgbImage UpscaleNearest(int factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(factor);
+        long width = (long)Width * factor;
+        long height = (long)Height * factor;
+        if (width * height > int.MaxValue / Channels)
+        {
+            throw new ArgumentException($"{Width}×{Height} enlarged {factor} times is too large for one image", nameof(factor));
+        }
+        var result = new RgbImage((int)width, (int)height);
+        for (int y = 0; y < Height; y++)
+        {
+            Span<byte> target = result.Row(y * factor);
+            ReadOnlySpan<byte> source = Row(y);
+            for (int x = 0; x < Width; x++)
+            {
+                ReadOnlySpan<byte> pixel = source.Slice(x * Channels, Channels);
+                for (int repeat = 0; repeat < factor; repeat++)
+                {
+                    pixel.CopyTo(target.Slice(((x * factor) + repeat) * Channels));
+                }
+            }
+            for (int repeat = 1; repeat < factor; repeat++)
+            {
+                target.CopyTo(result.Row((y * factor) + repeat));
+            }
+        }
+        return result;
+    }
+
     /// <summary>A copy of this image.</summary>
     public RgbImage Clone() => new(Width, Height, _pixels);
 

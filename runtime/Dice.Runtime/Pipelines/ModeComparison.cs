@@ -28,27 +28,30 @@ public sealed record ModeRun(GenerationRequest Request, GenerationResult Result)
     /// <summary>The mode as the CLI and sidecars spell it: unguided, cfg or dice.</summary>
     public string Name => Mode.ToString().ToLowerInvariant();
 
-    /// <summary>The caption under each of this column's panels, e.g. "CFG w=5: 20 UNet calls x batch 2, 1.93 s".</summary>
-    public string Caption
+    /// <summary>The mode with its strength: "unguided", "CFG w=5" or "DICE a=1".</summary>
+    public string Label => Mode switch
     {
-        get
-        {
-            var label = Mode switch
-            {
-                GenerationMode.Cfg => string.Create(CultureInfo.InvariantCulture, $"CFG w={Request.GuidanceScale:0.##}"),
-                GenerationMode.Dice => string.Create(CultureInfo.InvariantCulture, $"DICE a={Request.Alpha:0.##}"),
-                _ => "unguided",
-            };
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{label}: {UnetCalls} UNet calls x batch {UnetBatch}, {WallTime.TotalSeconds:F2} s");
-        }
-    }
+        GenerationMode.Cfg => string.Create(CultureInfo.InvariantCulture, $"CFG w={Request.GuidanceScale:0.##}"),
+        GenerationMode.Dice => string.Create(CultureInfo.InvariantCulture, $"DICE a={Request.Alpha:0.##}"),
+        _ => "unguided",
+    };
+
+    /// <summary>One line for logs and sidecars, e.g. "CFG w=5: 20 UNet calls x batch 2, 1.93 s".</summary>
+    public string Caption => string.Create(CultureInfo.InvariantCulture,
+        $"{Label}: {UnetCalls} UNet calls x batch {UnetBatch}, {WallTime.TotalSeconds:F2} s");
+
+    /// <summary>
+    /// The heading over this column of the grid: the caption's facts on three short lines (label and wall time; UNet
+    /// calls; batch), each of which fits a 256-pixel panel at the grid's text scale.
+    /// </summary>
+    public string Heading => string.Create(CultureInfo.InvariantCulture,
+        $"{Label}: {WallTime.TotalSeconds:F2} s\n{UnetCalls} UNet calls\nbatch {UnetBatch}");
 }
 
 /// <summary>
 /// The three modes side by side: unguided, CFG and DICE run on one pipeline with the same request and seed, and
-/// the images laid out as one grid (one row per image, columns unguided | CFG | DICE, each panel captioned with its
-/// mode's UNet calls × batch and wall time).
+/// the images laid out as one grid (one row per image, columns unguided | CFG | DICE, each column headed with its
+/// mode's wall time, UNet calls and batch).
 /// </summary>
 public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
 {
@@ -58,7 +61,7 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
     /// <summary>Pixels between the grid's cells and around it.</summary>
     public const int Padding = 4;
 
-    /// <summary>Background of the grid (captions are drawn in black on it).</summary>
+    /// <summary>Background of the grid (headings are drawn in black on it).</summary>
     public static RgbColor Background { get; } = new(255, 255, 255);
 
     public ModeRun Unguided => Runs[0];
@@ -116,9 +119,10 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
     }
 
     /// <summary>
-    /// Lays <paramref name="runs"/> out as columns (in the given order), one row per image, each panel captioned with
-    /// its column's <see cref="ModeRun.Caption"/> (<see cref="ImageGrid"/> at caption scale 1, <see cref="Padding"/>,
-    /// white background).
+    /// Lays <paramref name="runs"/> out as columns (in the given order), one row per image, each column headed once with
+    /// its <see cref="ModeRun.Heading"/>; small images are enlarged by nearest neighbour to at least
+    /// <see cref="ImageGrid.LegiblePanelSide"/> pixels (<see cref="ImageGrid.PanelScaleFor"/>), on white with
+    /// <see cref="Padding"/>.
     /// </summary>
     public static RgbImage Compose(IReadOnlyList<ModeRun> runs)
     {
@@ -133,16 +137,13 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
             throw new ArgumentException("every run must have as many images as the first", nameof(runs));
         }
         var images = new List<RgbImage>(rows * runs.Count);
-        var captions = new List<string?>(rows * runs.Count);
         for (var row = 0; row < rows; row++)
         {
-            foreach (var run in runs)
-            {
-                images.Add(run.Result.Images[row]);
-                captions.Add(run.Caption);
-            }
+            images.AddRange(runs.Select(run => run.Result.Images[row]));
         }
-        return ImageGrid.Compose(images, runs.Count, Padding, Background, captions);
+        var side = images.Max(image => Math.Max(image.Width, image.Height));
+        return ImageGrid.Compose(images, runs.Count, Padding, Background, ImageGrid.PanelScaleFor(side),
+            columnHeadings: runs.Select(run => run.Heading).ToList());
     }
 }
 

@@ -76,60 +76,84 @@ public sealed class ImageGridTests
     }
 
     [Fact]
-    public void Draws_captions_in_a_band_below_each_image()
+    public void Panel_scale_for_small_images_reaches_the_legible_side()
     {
-        RgbImage[] images = [Solid(20, 10, 40), Solid(20, 10, 80)];
-
-        RgbImage grid = ImageGrid.Compose(images, columns: 2, padding: 2, background: RgbColor.Black, captions: ["H", null]);
-
-        int band = 1 + BitmapFont.LineHeight;
-        Assert.Equal((2 * 20) + (3 * 2), grid.Width);
-        Assert.Equal(10 + band + (2 * 2), grid.Height);
-        AssertPlaced(grid, images[0], 2, 2);
-        AssertPlaced(grid, images[1], 24, 2);
-        // "H" is 5 pixels wide, centred in the 20-pixel cell, one pixel under the image, white on black.
-        AssertGlyph(grid, 'H', 2 + ((20 - 5) / 2), 2 + 10 + 1, RgbColor.White, RgbColor.Black);
-        // The second cell has no caption: its band is background only.
-        Assert.Equal(20 * band, CountPixels(grid, RgbColor.Black, x0: 24, y0: 12, width: 20, height: band));
+        // ceil(256 / side), at least 1.
+        Assert.Equal(8, ImageGrid.PanelScaleFor(32));
+        Assert.Equal(4, ImageGrid.PanelScaleFor(64));
+        Assert.Equal(6, ImageGrid.PanelScaleFor(48));
+        Assert.Equal(1, ImageGrid.PanelScaleFor(512));
+        Assert.Equal(3, ImageGrid.PanelScaleFor(10, minimumSide: 25));
     }
 
     [Fact]
-    public void Draws_captions_above_when_asked_with_a_contrasting_default_colour_and_a_scale()
+    public void Enlarges_panels_by_pixel_repetition()
     {
-        RgbImage[] images = [Solid(30, 8, 100)];
+        RgbImage[] images = [Random(3, 2, 1), Random(3, 2, 2)];
 
-        RgbImage grid = ImageGrid.Compose(
-            images, columns: 1, padding: 3, background: RgbColor.White, captions: ["Hi"], captionPlacement: CaptionPlacement.Above, captionScale: 2);
+        RgbImage grid = ImageGrid.Compose(images, columns: 2, padding: 1, background: Magenta, panelScale: 4);
 
-        int band = 2 + (BitmapFont.LineHeight * 2);
-        Assert.Equal(30 + 6, grid.Width);
-        Assert.Equal(8 + band + 6, grid.Height);
-        AssertPlaced(grid, images[0], 3, 3 + band);
-        // "Hi" at scale 2 is (2 · 6 − 1) · 2 = 22 pixels wide, centred: offset 4; black on white.
-        int left = 3 + ((30 - 22) / 2);
-        for (int row = 0; row < BitmapFont.GlyphHeight * 2; row++)
+        // Panels 12 × 8; 2 columns: 1 + 12 + 1 + 12 + 1.
+        Assert.Equal(27, grid.Width);
+        Assert.Equal(10, grid.Height);
+        for (int y = 0; y < 8; y++)
         {
-            for (int column = 0; column < BitmapFont.GlyphWidth * 2; column++)
+            for (int x = 0; x < 12; x++)
             {
-                RgbColor expected = BitmapFont.HasInk('H', column / 2, row / 2) ? RgbColor.Black : RgbColor.White;
-                Assert.Equal(expected, grid.GetPixel(left + column, 3 + row));
+                Assert.Equal(images[0].GetPixel(x / 4, y / 4), grid.GetPixel(1 + x, 1 + y));
+                Assert.Equal(images[1].GetPixel(x / 4, y / 4), grid.GetPixel(14 + x, 1 + y));
             }
         }
-        Assert.True(CountPixels(grid, RgbColor.Black) > 0);
     }
 
     [Fact]
-    public void Wraps_long_captions_and_makes_every_band_as_tall_as_the_longest()
+    public void Draws_each_column_heading_once_in_a_band_above_the_first_row()
+    {
+        RgbImage[] images = [Solid(30, 10, 40), Solid(30, 10, 80), Solid(30, 10, 120), Solid(30, 10, 160)];
+
+        RgbImage grid = ImageGrid.Compose(images, columns: 2, padding: 2, background: RgbColor.Black, columnHeadings: ["H", "I"]);
+
+        // One line of text at scale 2: 10 · 2 = 20 pixels, then the padding below it.
+        int band = 20 + 2;
+        Assert.Equal((2 * 30) + (3 * 2), grid.Width);
+        Assert.Equal(band + (2 * 10) + (3 * 2), grid.Height);
+        AssertPlaced(grid, images[0], 2, 2 + band);
+        AssertPlaced(grid, images[3], 2 + 30 + 2, 2 + band + 10 + 2);
+        // "H" at scale 2 is 10 pixels wide, centred in the 30-pixel panel: 2 + 10; white on black (contrast).
+        AssertGlyph(grid, 'H', 2 + 10, 2, 2, RgbColor.White, RgbColor.Black);
+        AssertGlyph(grid, 'I', 2 + 30 + 2 + 10, 2, 2, RgbColor.White, RgbColor.Black);
+        // Between the rows there is no text: only the heading band has ink.
+        Assert.Equal(0, CountPixels(grid, RgbColor.White, y0: 2 + band, height: grid.Height - 2 - band));
+    }
+
+    [Fact]
+    public void Draws_row_labels_in_a_side_panel_as_wide_as_a_panel_and_wraps_them()
+    {
+        RgbImage[] images = [Solid(64, 40, 10), Solid(64, 40, 20)];
+
+        RgbImage grid = ImageGrid.Compose(images, columns: 1, padding: 3, background: RgbColor.White, rowLabels: ["a b", "Hi there"]);
+
+        // Side panel 64 + 3 wide; one column of 64.
+        Assert.Equal(3 + 64 + 3 + 64 + 3, grid.Width);
+        Assert.Equal(3 + 40 + 3 + 40 + 3, grid.Height);
+        AssertPlaced(grid, images[0], 3 + 64 + 3, 3);
+        AssertPlaced(grid, images[1], 3 + 64 + 3, 3 + 40 + 3);
+        // 64 pixels hold (64 + 2) / 12 = 5 characters at scale 2: "Hi there" wraps to "Hi" / "there"; black on white.
+        AssertGlyph(grid, 'H', 3, 3 + 40 + 3, 2, RgbColor.Black, RgbColor.White);
+        AssertGlyph(grid, 't', 3, 3 + 40 + 3 + 20, 2, RgbColor.Black, RgbColor.White);
+        AssertGlyph(grid, 'a', 3, 3, 2, RgbColor.Black, RgbColor.White);
+    }
+
+    [Fact]
+    public void Heading_band_is_as_tall_as_the_longest_wrapped_heading()
     {
         RgbImage[] images = [Solid(64, 16, 10), Solid(64, 16, 20)];
 
-        RgbImage grid = ImageGrid.Compose(images, 2, captions: ["CFG 2.1 s, 40 UNet calls", "short"], captionColor: new RgbColor(0, 255, 0));
+        RgbImage grid = ImageGrid.Compose(images, 2, columnHeadings: ["CFG 2.1 s, 40 UNet calls", "short"]);
 
-        // 64 pixels hold 10 characters: "CFG 2.1 s," / "40 UNet" / "calls".
-        int band = 1 + (3 * BitmapFont.LineHeight);
-        Assert.Equal(16 + band + 4, grid.Height);
-        Assert.True(CountPixels(grid, new RgbColor(0, 255, 0)) > 0);
-        AssertPlaced(grid, images[1], 2 + 64 + 2, 2);
+        // 5 characters a line: "CFG" / "2.1" / "s, 40" / "UNet" / "calls" — five lines of 20 pixels.
+        Assert.Equal(2 + (5 * 20) + 2 + 16 + 2, grid.Height);
+        AssertPlaced(grid, images[1], 2 + 64 + 2, 2 + 100 + 2);
     }
 
     [Fact]
@@ -139,18 +163,26 @@ public sealed class ImageGridTests
         Assert.Throws<ArgumentException>(() => ImageGrid.Compose([], 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.Compose(images, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.Compose(images, 1, padding: -1));
-        Assert.Throws<ArgumentException>(() => ImageGrid.Compose(images, 1, captions: ["a", "b"]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.Compose(images, 1, panelScale: 0));
+        Assert.Throws<ArgumentException>(() => ImageGrid.Compose(images, 1, columnHeadings: ["a", "b"]));
+        Assert.Throws<ArgumentException>(() => ImageGrid.Compose(images, 1, rowLabels: ["a", "b"]));
         Assert.Throws<ArgumentException>(() => ImageGrid.Compose([null!], 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.Compose(images, 1, captions: ["a"], captionScale: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.PanelScaleFor(0));
     }
 
     [Fact]
-    public void A_captioned_grid_encodes_and_decodes()
+    public void The_same_inputs_give_the_same_png_bytes_and_the_png_round_trips()
     {
         RgbImage[] images = Enumerable.Range(0, 4).Select(i => Random(32, 24, i)).ToArray();
-        RgbImage grid = ImageGrid.Compose(images, 2, captions: ["seed 0", "seed 1", "seed 2", "seed 3"]);
+        byte[] Encode() => PngEncoder.Encode(ImageGrid.Compose(
+            images, 2, background: RgbColor.White, panelScale: 3, columnHeadings: ["CFG w=5", "DICE a=1"], rowLabels: ["seed 0", "seed 1"]));
 
-        Assert.True(PngDecoder.Decode(PngEncoder.Encode(grid)).ToRgbImage().PixelsEqual(grid));
+        byte[] first = Encode();
+
+        Assert.Equal(first, Encode());
+        RgbImage decoded = PngDecoder.Decode(first).ToRgbImage();
+        Assert.Equal((2 + (96 + 2) + (2 * (96 + 2)), 2 + 22 + (2 * (72 + 2))), (decoded.Width, decoded.Height));
+        Assert.True(CountPixels(decoded, RgbColor.Black) > 0, "no text drawn");
     }
 
     private static RgbImage Solid(int width, int height, byte value)
@@ -183,13 +215,14 @@ public sealed class ImageGridTests
         }
     }
 
-    private static void AssertGlyph(RgbImage grid, char c, int left, int top, RgbColor ink, RgbColor paper)
+    private static void AssertGlyph(RgbImage grid, char c, int left, int top, int scale, RgbColor ink, RgbColor paper)
     {
-        for (int row = 0; row < BitmapFont.GlyphHeight; row++)
+        for (int row = 0; row < BitmapFont.GlyphHeight * scale; row++)
         {
-            for (int column = 0; column < BitmapFont.GlyphWidth; column++)
+            for (int column = 0; column < BitmapFont.GlyphWidth * scale; column++)
             {
-                Assert.Equal(BitmapFont.HasInk(c, column, row) ? ink : paper, grid.GetPixel(left + column, top + row));
+                bool inked = BitmapFont.HasInk(c, column / scale, row / scale);
+                Assert.Equal(inked ? ink : paper, grid.GetPixel(left + column, top + row));
             }
         }
     }

@@ -120,4 +120,25 @@ public sealed class RgbImageTests
         Assert.Equal(stamp.GetPixel(0, 1), canvas.GetPixel(3, 0));
         Assert.Equal(RgbColor.Black, canvas.GetPixel(2, 0));
     }
+
+    [Fact]
+    public void Upscale_nearest_repeats_every_pixel_as_a_square()
+    {
+        var image = new RgbImage(2, 1);
+        image.SetPixel(0, 0, new RgbColor(10, 20, 30));
+        image.SetPixel(1, 0, new RgbColor(200, 100, 50));
+
+        RgbImage large = image.UpscaleNearest(3);
+
+        Assert.Equal((6, 3), (large.Width, large.Height));
+        for (int y = 0; y < 3; y++)
+        {
+            for (int x = 0; x < 6; x++)
+            {
+                Assert.Equal(x < 3 ? new RgbColor(10, 20, 30) : new RgbColor(200, 100, 50), large.GetPixel(x, y));
+            }
+        }
+        Assert.True(image.UpscaleNearest(1).PixelsEqual(image));
+        Assert.Throws<ArgumentOutOfRangeException>(() => image.UpscaleNearest(0));
+    }
 }

@@ -36,8 +36,9 @@ public sealed class SharpenerValidationTests(TinyOnnxModel model, DatasetFixture
             Directory.EnumerateFileSystemEntries(validation).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal([3L], new TrainingCheckpoint(folder).List().Select(c => c.Step));
         Assert.Equal(Path.Combine(validation, "step-000000003.png"), trainer.ValidationGridPath(3));
-        var (width, height) = ValidationGridLayout.Size(Prompts, 5, 64);
-        Assert.Equal((3 * 64) + (4 * SharpenerValidation.Padding), width);
+        var (width, height) = ValidationGridLayout.Size(Prompts, 64);
+        // 64-pixel images enlarged 4 times: a prompt panel and three columns of 256 pixels.
+        Assert.Equal((4 * 256) + (5 * SharpenerValidation.Padding), width);
         foreach (var step in new[] { 2, 3 })
         {
             var png = PngFile.Read(trainer.ValidationGridPath(step)!);

@@ -19,7 +19,7 @@ namespace Dice.Trainer.Sharpener;
 /// with the current sharpener at α = 1 (<see cref="SharpenerTrainer.DiceEmbedding"/>) — each with
 /// <see cref="Steps"/> steps of DPM-Solver++(2M) configured from the teacher's scheduler/scheduler_config.json
 /// (<see cref="TeacherSampler"/>), decoded by the teacher's VAE (latents / scaling factor → decoder → x/2 + 0.5),
-/// and laid out as one captioned grid: one row per prompt, columns unguided | CFG | DICE.
+/// and laid out as one grid: one row per prompt (named on the left), columns unguided | CFG | DICE (headed above).
 /// </summary>
 /// <remarks>
 /// c_null is the empty prompt's embedding, also when the sharpener trains with negative prompts. Every row starts
@@ -48,7 +48,7 @@ public sealed class SharpenerValidation
 
     private readonly SharpenerTrainer trainer;
 
-    /// <summary>The grid's background (captions are drawn in black on it).</summary>
+    /// <summary>The grid's background (headings and prompts are drawn in black on it).</summary>
     public static RgbColor Background { get; } = new(255, 255, 255);
 
     /// <param name="trainer">The trainer whose teacher samples and whose current sharpener makes the DICE column.</param>
@@ -143,9 +143,6 @@ public sealed class SharpenerValidation
         return new SharpenerValidationImages(unguided, cfg, sharpened);
     }
 
-    /// <summary>The captions of this validation's grid cells (see <see cref="CellCaptions"/>).</summary>
-    public IReadOnlyList<string?> Captions() => CellCaptions(Prompts, GuidanceScale);
-
     /// <summary>The column headings, left to right, for guidance scale <paramref name="guidanceScale"/>.</summary>
     public static IReadOnlyList<string> Labels(double guidanceScale) =>
     [
@@ -155,25 +152,10 @@ public sealed class SharpenerValidation
     ];
 
     /// <summary>
-    /// The captions of a grid's cells, row by row: every cell names its mode on its first line, and the first cell of
-    /// a row its prompt below.
+    /// Lays <paramref name="images"/> out as the grid: rows = prompts (each named in a side panel on the left), columns
+    /// unguided | CFG | DICE (headed once above), on white; small images enlarged by nearest neighbour to at least
+    /// <see cref="ImageGrid.LegiblePanelSide"/> pixels.
     /// </summary>
-    public static IReadOnlyList<string?> CellCaptions(IReadOnlyList<string> prompts, double guidanceScale)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        var labels = Labels(guidanceScale);
-        var captions = new List<string?>(prompts.Count * labels.Count);
-        foreach (var prompt in prompts)
-        {
-            for (var column = 0; column < labels.Count; column++)
-            {
-                captions.Add(column == 0 ? $"{labels[column]}\n{prompt}" : labels[column]);
-            }
-        }
-        return captions;
-    }
-
-    /// <summary>Lays <paramref name="images"/> out as the grid: rows = prompts, columns unguided | CFG | DICE, white, captioned.</summary>
     public RgbImage Compose(SharpenerValidationImages images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -187,7 +169,9 @@ public sealed class SharpenerValidation
         {
             cells.AddRange(columns.Select(c => c[row]));
         }
-        return ImageGrid.Compose(cells, columns.Count, Padding, Background, Captions());
+        var side = cells.Max(image => Math.Max(image.Width, image.Height));
+        return ImageGrid.Compose(cells, columns.Count, Padding, Background, ImageGrid.PanelScaleFor(side),
+            columnHeadings: ColumnLabels, rowLabels: Prompts);
     }
 
     /// <summary>

@@ -1,8 +1,0 @@
-namespace Dice.Core.Images;
-
-/// <summary>Where <see cref="ImageGrid"/> draws a cell's caption.</summary>
-public enum CaptionPlacement
-{
-    Below,
-    Above,
-}
