@@ -1,21 +1,21 @@
 namespace Dice.Core.Images;
 
 /// <summary>
-/// A PNG file is malformed or uses a feature the decoder does not support; the message says which. An
-/// <see cref="IOException"/>, so code that reads files and catches I/O failures sees it too.
+/// An image file is malformed, too large or in a format Dice does not read; the message names the file and the
+/// problem. An <see cref="IOException"/>, so code that reads files and catches I/O failures sees it too.
 /// </summary>
-public sealed class PngFormatException : IOException
+public sealed class ImageFormatException : IOException
 {
-    public PngFormatException()
+    public ImageFormatException()
     {
     }
 
-    public PngFormatException(string message)
+    public ImageFormatException(string message)
         : base(message)
     {
     }
 
-    public PngFormatException(string message, Exception innerException)
+    public ImageFormatException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

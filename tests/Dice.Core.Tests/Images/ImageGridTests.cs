@@ -150,7 +150,7 @@ public sealed class ImageGridTests
         RgbImage[] images = Enumerable.Range(0, 4).Select(i => Random(32, 24, i)).ToArray();
         RgbImage grid = ImageGrid.Compose(images, 2, captions: ["seed 0", "seed 1", "seed 2", "seed 3"]);
 
-        Assert.True(PngDecoder.Decode(PngEncoder.Encode(grid)).ToRgbImage().PixelsEqual(grid));
+        Assert.True(ImageFile.Decode(PngEncoder.Encode(grid)).PixelsEqual(grid));
     }
 
     private static RgbImage Solid(int width, int height, byte value)
