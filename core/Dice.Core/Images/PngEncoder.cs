@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Dice.Core.Images;
@@ -101,7 +102,10 @@ public static class PngEncoder
         output.Write(word);
         output.Write(typeBytes);
         output.Write(data);
-        uint crc = PngCrc32.Append(PngCrc32.Compute(typeBytes), data);
+        var crc32 = new Crc32();
+        crc32.Append(typeBytes);
+        crc32.Append(data);
+        uint crc = crc32.GetCurrentHashAsUInt32();
         BinaryPrimitives.WriteUInt32BigEndian(word, crc);
         output.Write(word);
     }

@@ -29,10 +29,20 @@ public static class PngFile
         AtomicFile.Write(path, stream => PngEncoder.Encode(stream, width, height, PngColorType.Rgba, rgba.Span, text, options));
     }
 
-    /// <summary>Reads and decodes a PNG file (see <see cref="PngDecoder"/> for what is supported).</summary>
-    public static DecodedPng Read(string path, long maxPixels = PngDecoder.DefaultMaxPixels)
+    /// <summary>
+    /// Reads a PNG file with its tEXt chunks (the settings Dice writes beside its images); pixels are read as by
+    /// <see cref="ImageFile.Read"/>. A file that is not a PNG raises an <see cref="ImageFormatException"/>.
+    /// </summary>
+    public static DecodedPng Read(string path, long maxPixels = ImageFile.DefaultMaxPixels)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return PngDecoder.Decode(File.ReadAllBytes(path), maxPixels);
+        string full = Path.GetFullPath(path);
+        byte[] data = File.ReadAllBytes(full);
+        if (!PngChunkReader.HasSignature(data))
+        {
+            throw new ImageFormatException($"{full}: not a PNG file (it does not start with the PNG signature)");
+        }
+        var (image, text) = ImageFile.DecodeWithText(data, full, maxPixels);
+        return new DecodedPng(image, text);
     }
 }

@@ -49,46 +49,6 @@ internal static class PngFilters
         }
     }
 
-    /// <summary>Reverses <see cref="Filter"/> in place: <paramref name="row"/> holds filtered bytes on entry, raw bytes on return.</summary>
-    public static void Unfilter(PngFilterType type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
-    {
-        int length = row.Length;
-        switch (type)
-        {
-            case PngFilterType.None:
-                break;
-            case PngFilterType.Sub:
-                for (int x = bpp; x < length; x++)
-                {
-                    row[x] = (byte)(row[x] + row[x - bpp]);
-                }
-                break;
-            case PngFilterType.Up:
-                for (int x = 0; x < length; x++)
-                {
-                    row[x] = (byte)(row[x] + prior[x]);
-                }
-                break;
-            case PngFilterType.Average:
-                for (int x = 0; x < length; x++)
-                {
-                    int a = x >= bpp ? row[x - bpp] : 0;
-                    row[x] = (byte)(row[x] + ((a + prior[x]) >> 1));
-                }
-                break;
-            case PngFilterType.Paeth:
-                for (int x = 0; x < length; x++)
-                {
-                    int a = x >= bpp ? row[x - bpp] : 0;
-                    int c = x >= bpp ? prior[x - bpp] : 0;
-                    row[x] = (byte)(row[x] + PaethPredictor(a, prior[x], c));
-                }
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(type), type, "PNG filter types are 0 to 4");
-        }
-    }
-
     /// <summary>
     /// The filter type the PNG specification's recommended heuristic picks for a row: the one whose output, read
     /// as signed bytes, has the smallest sum of absolute values. Ties go to the lower type number, so the choice

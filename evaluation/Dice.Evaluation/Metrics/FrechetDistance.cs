@@ -1,3 +1,6 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+
 namespace Dice.Evaluation.Metrics;
 
 /// <summary>
@@ -37,76 +40,27 @@ public static class FrechetDistance
     /// <summary>
     /// Tr((A B)^½) for symmetric positive semi-definite A and B. With S = A^½ (symmetric), A B is similar to
     /// S B S, which is symmetric PSD, so the trace is the sum of the square roots of its eigenvalues. Tiny negative
-    /// eigenvalues from round-off count as zero.
+    /// eigenvalues from round-off count as zero. The eigen decompositions are MathNet.Numerics' symmetric solver
+    /// (Householder tridiagonalisation and QL), on its managed provider.
     /// </summary>
     internal static double TraceOfSqrtProduct(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int n)
     {
-        SymmetricEigenDecomposition eigenA = SymmetricEigenSolver.Decompose(a, n);
-        double[] sqrtA = new double[n * n];
-        double[] scaled = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            double root = Math.Sqrt(Math.Max(0, eigenA.Values[k]));
-            if (root == 0)
-            {
-                continue;
-            }
-            ReadOnlySpan<double> v = eigenA.Vector(k);
-            for (int j = 0; j < n; j++)
-            {
-                scaled[j] = root * v[j];
-            }
-            for (int i = 0; i < n; i++)
-            {
-                double vi = v[i];
-                Span<double> row = sqrtA.AsSpan(i * n, n);
-                for (int j = 0; j < n; j++)
-                {
-                    row[j] += vi * scaled[j];
-                }
-            }
-        }
+        Matrix<double> matrixA = Matrix<double>.Build.DenseOfRowMajor(n, n, a.ToArray());
+        Matrix<double> matrixB = Matrix<double>.Build.DenseOfRowMajor(n, n, b.ToArray());
 
-        double[] product = Multiply(Multiply(sqrtA, b, n), sqrtA, n);
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = i + 1; j < n; j++)
-            {
-                double mean = (product[(i * n) + j] + product[(j * n) + i]) / 2;
-                product[(i * n) + j] = mean;
-                product[(j * n) + i] = mean;
-            }
-        }
+        Evd<double> eigenA = matrixA.Evd(Symmetricity.Symmetric);
+        Vector<double> roots = eigenA.D.Diagonal().Map(value => Math.Sqrt(Math.Max(0, value)));
+        Matrix<double> sqrtA = eigenA.EigenVectors * Matrix<double>.Build.DiagonalOfDiagonalVector(roots) * eigenA.EigenVectors.Transpose();
+
+        Matrix<double> product = sqrtA * matrixB * sqrtA;
+        // Round-off leaves the product a little asymmetric; the symmetric solver wants it exact.
+        product = (product + product.Transpose()) / 2;
 
         double trace = 0;
-        foreach (double value in SymmetricEigenSolver.Eigenvalues(product, n))
+        foreach (double value in product.Evd(Symmetricity.Symmetric).D.Diagonal())
         {
             trace += Math.Sqrt(Math.Max(0, value));
         }
         return trace;
-    }
-
-    /// <summary>Row-major n × n product x · y.</summary>
-    private static double[] Multiply(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int n)
-    {
-        double[] result = new double[n * n];
-        for (int i = 0; i < n; i++)
-        {
-            Span<double> target = result.AsSpan(i * n, n);
-            for (int k = 0; k < n; k++)
-            {
-                double xik = x[(i * n) + k];
-                if (xik == 0)
-                {
-                    continue;
-                }
-                ReadOnlySpan<double> source = y.Slice(k * n, n);
-                for (int j = 0; j < n; j++)
-                {
-                    target[j] += xik * source[j];
-                }
-            }
-        }
-        return result;
     }
 }

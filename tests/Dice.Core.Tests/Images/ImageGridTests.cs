@@ -180,7 +180,7 @@ public sealed class ImageGridTests
         byte[] first = Encode();
 
         Assert.Equal(first, Encode());
-        RgbImage decoded = PngDecoder.Decode(first).ToRgbImage();
+        RgbImage decoded = ImageFile.Decode(first);
         Assert.Equal((2 + (96 + 2) + (2 * (96 + 2)), 2 + 22 + (2 * (72 + 2))), (decoded.Width, decoded.Height));
         Assert.True(CountPixels(decoded, RgbColor.Black) > 0, "no text drawn");
     }

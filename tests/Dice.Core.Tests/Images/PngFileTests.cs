@@ -79,11 +79,24 @@ public sealed class PngFileTests
         string path = temp.File("alpha.png");
         byte[] rgba = PngTestFiles.RandomBytes(3 * 2 * 4, seed: 33);
 
-        PngFile.WriteRgba(path, 3, 2, rgba);
+        PngFile.WriteRgba(path, 3, 2, rgba, options: new PngEncoderOptions { Filter = PngFilterType.None });
 
-        DecodedPng read = PngFile.Read(path);
-        Assert.Equal(PngColorType.Rgba, read.ColorType);
-        Assert.Equal(rgba, read.Pixels.ToArray());
+        // Unfiltered rows: each is a zero filter byte, then the pixels as given.
+        byte[] idat = PngTestFiles.Inflate(PngTestFiles.Parse(File.ReadAllBytes(path)).Single(c => c.Type == "IDAT").Data);
+        Assert.Equal([0, .. rgba[..12], 0, .. rgba[12..]], idat);
+        // The reader drops alpha.
+        Assert.Equal(rgba.Where((_, i) => i % 4 != 3).ToArray(), PngFile.Read(path).ToRgbImage().Pixels.ToArray());
+    }
+
+    [Fact]
+    public void Read_refuses_a_file_that_is_not_a_png_and_names_it()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("photo.png");
+        File.WriteAllBytes(path, [0xFF, 0xD8, 0xFF, 0xE0]);
+
+        var error = Assert.Throws<ImageFormatException>(() => PngFile.Read(path));
+        Assert.Equal($"{path}: not a PNG file (it does not start with the PNG signature)", error.Message);
     }
 
     private static IEnumerable<PngTextChunk> FailingText()

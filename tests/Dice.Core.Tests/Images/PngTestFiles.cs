@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 using Dice.Core.Images;
 
@@ -17,7 +18,7 @@ internal static class PngTestFiles
         BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
         Encoding.ASCII.GetBytes(type, chunk.AsSpan(4, 4));
         data.CopyTo(chunk.AsSpan(8));
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), PngCrc32.Compute(chunk.AsSpan(4, 4 + data.Length)));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
         return chunk;
     }
 
@@ -79,7 +80,7 @@ internal static class PngTestFiles
             string type = Encoding.ASCII.GetString(png, offset + 4, 4);
             byte[] data = png.AsSpan(offset + 8, length).ToArray();
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset + 8 + length));
-            chunks.Add(new ParsedChunk(type, data, crc, crc == PngCrc32.Compute(png.AsSpan(offset + 4, 4 + length))));
+            chunks.Add(new ParsedChunk(type, data, crc, crc == Crc32.HashToUInt32(png.AsSpan(offset + 4, 4 + length))));
             offset += 12 + length;
         }
         Assert.Equal(png.Length, offset);

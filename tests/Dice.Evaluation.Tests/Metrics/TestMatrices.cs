@@ -13,19 +13,6 @@ internal static class TestMatrices
 
     public static double[] RandomVector(Random random, int n) => Enumerable.Range(0, n).Select(_ => Gaussian(random)).ToArray();
 
-    public static double[] RandomSymmetric(Random random, int n)
-    {
-        double[] a = new double[n * n];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = i; j < n; j++)
-            {
-                a[(i * n) + j] = a[(j * n) + i] = Gaussian(random);
-            }
-        }
-        return a;
-    }
-
     /// <summary>G Gᵀ / columns for a random n × columns G: positive semi-definite, of rank min(n, columns).</summary>
     public static double[] RandomPsd(Random random, int n, int columns)
     {
@@ -147,16 +134,6 @@ internal static class TestMatrices
             sum += x[i] * y[i];
         }
         return sum;
-    }
-
-    public static double MaxAbs(ReadOnlySpan<double> x)
-    {
-        double max = 0;
-        foreach (double value in x)
-        {
-            max = Math.Max(max, Math.Abs(value));
-        }
-        return max;
     }
 
     public static double Trace(ReadOnlySpan<double> a, int n)

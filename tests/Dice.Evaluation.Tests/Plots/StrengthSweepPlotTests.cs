@@ -47,7 +47,7 @@ public sealed class StrengthSweepPlotTests
     {
         byte[] png = StrengthSweepPlot.RenderPng(QualityReport());
 
-        RgbImage image = PngDecoder.Decode(png).ToRgbImage();
+        RgbImage image = ImageFile.Decode(png);
         Assert.Equal((StrengthSweepPlot.Width, StrengthSweepPlot.Height), (image.Width, image.Height));
         Assert.Equal(White, image.GetPixel(0, 0));
         Assert.Equal(White, image.GetPixel(image.Width - 1, image.Height - 1));

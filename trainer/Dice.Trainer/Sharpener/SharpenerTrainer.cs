@@ -193,7 +193,7 @@ public sealed class SharpenerTrainer : IDisposable
     }
 
     /// <summary>
-    /// The images [N, 3, S, S] in [−1, 1] (S = <see cref="ImageSize"/>, on the CPU); PNG files, resized nearest
+    /// The images [N, 3, S, S] in [−1, 1] (S = <see cref="ImageSize"/>, on the CPU) from PNG or JPEG files, resized nearest
     /// neighbour when their size differs (the aspect ratio is not kept).
     /// </summary>
     public Tensor LoadImages(IReadOnlyList<CaptionedImage> items)
@@ -204,15 +204,8 @@ public sealed class SharpenerTrainer : IDisposable
         var values = new float[items.Count * 3 * plane];
         Parallel.For(0, items.Count, b =>
         {
-            RgbImage image;
-            try
-            {
-                image = PngFile.Read(items[b].ImagePath).ToRgbImage();
-            }
-            catch (Exception e) when (e is not IOException)
-            {
-                throw new InvalidDataException($"{items[b].ImagePath}: cannot read the image as PNG ({e.Message})", e);
-            }
+            // PNG or JPEG; a broken or oversized file raises an ImageFormatException that names it.
+            RgbImage image = ImageFile.Read(items[b].ImagePath);
             var pixels = image.Pixels;
             var offset = b * 3 * plane;
             for (var y = 0; y < size; y++)
