@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Dice.Core.Tokenization;
@@ -10,22 +9,17 @@ namespace Dice.Core.Tokenization;
 /// </summary>
 /// <remarks>
 /// A prompt is cleaned as CLIP's reference tokenizer does with ftfy installed (<see cref="ClipTextCleaner"/>), split
-/// with CLIP's pattern (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll 'd, letter runs,
-/// single digits, runs of other non-space characters), and each piece's UTF-8 bytes are byte-level BPE encoded by
-/// Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>, with <c>&lt;/w&gt;</c> marking the end of the piece. As in
-/// CLIP, the literal text <c>&lt;|startoftext|&gt;</c> or <c>&lt;|endoftext|&gt;</c> in a prompt yields the special
+/// with CLIP's pattern (<see cref="ClipPreTokenizer.WordPattern"/>), and each piece's UTF-8 bytes are byte-level BPE
+/// encoded by Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>, with <c>&lt;/w&gt;</c> marking the end of the
+/// piece. As in CLIP, the literal text <c>&lt;|startoftext|&gt;</c> or <c>&lt;|endoftext|&gt;</c> in a prompt yields the special
 /// token's id. The start token, the cut to <see cref="MaxLength"/> and the padding are added here.
 /// </remarks>
-public sealed partial class ClipTokenizer : IPromptTokenizer
+public sealed class ClipTokenizer : IPromptTokenizer
 {
     public const string DefaultBosToken = "<|startoftext|>";
     public const string DefaultEosToken = "<|endoftext|>";
     public const string DefaultUnkToken = "<|endoftext|>";
     public const int DefaultMaxLength = 77;
-
-    private const string StartOfText = "<|startoftext|>";
-    private const string EndOfText = "<|endoftext|>";
-    private const string EndOfWord = "</w>";
 
     private readonly BpeTokenizer bpe;
     private readonly Dictionary<int, string> tokensById;
@@ -34,7 +28,7 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
     {
         tokensById = data.Vocabulary.ToDictionary(p => p.Value, p => p.Key);
         var specialTokens = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var token in (string[])[StartOfText, EndOfText])
+        foreach (var token in (string[])[ClipPreTokenizer.StartOfText, ClipPreTokenizer.EndOfText])
         {
             if (data.Vocabulary.TryGetValue(token, out var id))
             {
@@ -45,8 +39,8 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
         {
             Merges = data.Merges,
             SpecialTokens = specialTokens,
-            PreTokenizer = new RegexPreTokenizer(Pieces(), specialTokens: null),
-            EndOfWordSuffix = EndOfWord,
+            PreTokenizer = new RegexPreTokenizer(ClipPreTokenizer.WordPattern(), specialTokens: null),
+            EndOfWordSuffix = ClipPreTokenizer.EndOfWord,
             ByteLevel = true,
             UnknownToken = data.UnkToken,
         });
@@ -145,7 +139,7 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
                 continue;
             }
             word.Add(id);
-            if (token.EndsWith(EndOfWord, StringComparison.Ordinal))
+            if (token.EndsWith(ClipPreTokenizer.EndOfWord, StringComparison.Ordinal))
             {
                 text.Append(bpe.Decode(word, considerSpecialTokens: true)).Append(' ');
                 word.Clear();
@@ -161,8 +155,4 @@ public sealed partial class ClipTokenizer : IPromptTokenizer
         var cleaned = ClipTextCleaner.Clean(text);
         return bpe.EncodeToIds(cleaned, considerPreTokenization: true, considerNormalization: false);
     }
-
-    /// <summary>CLIP's pre-tokenisation pattern (applied to lower-cased text, so case-sensitive here).</summary>
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+", RegexOptions.CultureInvariant)]
-    internal static partial Regex Pieces();
 }

@@ -1,3 +1,5 @@
+using Dice.Core.Tokenization;
+
 namespace Dice.Data.Tokenization;
 
 /// <summary>Settings <see cref="BpeTokenizerFiles.Write"/> puts into tokenizer_config.json and special_tokens_map.json.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dice.Core.Tokenization;
 
 namespace Dice.Data.Tokenization;
 

@@ -1,3 +1,5 @@
+using Dice.Core.Tokenization;
+
 namespace Dice.Data.Tokenization;
 
 /// <summary>

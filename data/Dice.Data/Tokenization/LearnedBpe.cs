@@ -1,3 +1,5 @@
+using Dice.Core.Tokenization;
+
 namespace Dice.Data.Tokenization;
 
 /// <summary>
@@ -66,7 +68,7 @@ public sealed class LearnedBpe
     /// </summary>
     public int[] Encode(string text)
     {
-        var cleaned = ClipPreTokenizer.Clean(text);
+        var cleaned = ClipTextCleaner.Clean(text);
         var result = new List<int>();
         var lookup = corpusWords.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var match in ClipPreTokenizer.WordPattern().EnumerateMatches(cleaned))

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Dice.Core.Tokenization;
 
 namespace Dice.Data.Tokenization;
 

@@ -1,3 +1,5 @@
+using Dice.Core.Tokenization;
+
 namespace Dice.Data.Tokenization;
 
 /// <summary>The distinct pre-tokenised words of a corpus, in order of first appearance, with their counts.</summary>

@@ -13,6 +13,3 @@ public sealed record GenerationResult(
 {
     public TimeSpan Total => TextEncoding + Denoising + Decoding;
 }
-
-/// <summary>Reported after each denoising step.</summary>
-public sealed record StepProgress(int Step, int Steps);

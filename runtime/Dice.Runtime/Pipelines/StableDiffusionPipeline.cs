@@ -1,3 +1,4 @@
+using Dice.Core;
 using Dice.Core.Sampling;
 using System.Diagnostics;
 using System.Text.Json;
@@ -151,13 +152,12 @@ public sealed class StableDiffusionPipeline : IDisposable
         clock.Restart();
         var latents = new float[n * latentCount];
         new GaussianNoise(request.Seed).Fill(latents);
-        var sigma = scheduler.InitNoiseSigma;
-        for (var i = 0; i < latents.Length; i++)
+        var cfg = request.Mode == GenerationMode.Cfg;
+        using (var denoiser = new OnnxUnetDenoiser(unet, context, n, channels, latentHeight, latentWidth, tokenizer.MaxLength,
+            hiddenWidth, cfg, request.CfgSequential))
         {
-            latents[i] *= (float)sigma;
+            DenoisingLoop.Run(scheduler, denoiser, latents, cfg ? (float)request.GuidanceScale : null, progress, cancellationToken);
         }
-        var sequence = tokenizer.MaxLength;
-        Denoise(request, scheduler, latents, context, n, channels, latentHeight, latentWidth, sequence, hiddenWidth, progress, cancellationToken);
         var denoising = clock.Elapsed;
 
         clock.Restart();
@@ -181,70 +181,6 @@ public sealed class StableDiffusionPipeline : IDisposable
         return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed);
     }
 
-    private void Denoise(GenerationRequest request, INoiseScheduler scheduler, float[] latents, float[] context, int n, int channels,
-        int latentHeight, int latentWidth, int sequence, int hiddenWidth, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
-    {
-        var latentCount = latents.Length;
-        var modelInput = new float[latentCount];
-        var prediction = new float[latentCount];
-        var steps = scheduler.StepCount;
-        var cfg = request.Mode == GenerationMode.Cfg;
-        var contextCount = n * sequence * hiddenWidth;
-
-        // Batched CFG runs [uncond; cond] as one batch of 2N; sequential CFG two bindings of N.
-        using var first = unet.Bind(cfg && !request.CfgSequential ? 2 * n : n, channels, latentHeight, latentWidth, sequence, hiddenWidth);
-        using var second = cfg && request.CfgSequential ? unet.Bind(n, channels, latentHeight, latentWidth, sequence, hiddenWidth) : null;
-        if (second is null)
-        {
-            first.Context.Write(context);
-        }
-        else
-        {
-            first.Context.Write(context.AsSpan(0, contextCount));
-            second.Context.Write(context.AsSpan(contextCount, contextCount));
-        }
-        var guided = cfg ? new float[2 * latentCount] : null;
-
-        for (var step = 0; step < steps; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            latents.CopyTo(modelInput, 0);
-            scheduler.ScaleModelInput(modelInput, step);
-            var t = scheduler.Timesteps[step];
-            if (!cfg)
-            {
-                Call(first, modelInput, t);
-                first.Output.Read(prediction);
-            }
-            else
-            {
-                if (second is null)
-                {
-                    first.Sample.Write(modelInput, 0);
-                    first.Sample.Write(modelInput, latentCount);
-                    first.SetTimestep(t);
-                    first.Run();
-                    first.Output.Read(guided);
-                }
-                else
-                {
-                    Call(first, modelInput, t);
-                    first.Output.Read(guided.AsSpan(0, latentCount));
-                    Call(second, modelInput, t);
-                    second.Output.Read(guided.AsSpan(latentCount, latentCount));
-                }
-                var w = (float)request.GuidanceScale;
-                for (var i = 0; i < latentCount; i++)
-                {
-                    var unconditional = guided![i];
-                    prediction[i] = unconditional + w * (guided[latentCount + i] - unconditional);
-                }
-            }
-            scheduler.Step(prediction, step, latents);
-            progress?.Report(new StepProgress(step + 1, steps));
-        }
-    }
-
     /// <summary>Multiplies every token but the first of each of the <paramref name="n"/> embeddings by <paramref name="scale"/>.</summary>
     private static void ScaleEmbedding(float[] context, int n, int sequence, int width, float scale)
     {
@@ -260,13 +196,6 @@ public sealed class StableDiffusionPipeline : IDisposable
                 tokens[i] *= scale;
             }
         }
-    }
-
-    private static void Call(UnetBinding binding, float[] sample, float t)
-    {
-        binding.Sample.Write(sample);
-        binding.SetTimestep(t);
-        binding.Run();
     }
 
     private (int Height, int Width) Validate(GenerationRequest request)

@@ -1,4 +1,5 @@
 using Dice.Data.Tokenization;
+using Dice.Core.Tokenization;
 
 namespace Dice.Data.Tests.Tokenization;
 

@@ -124,7 +124,7 @@ public sealed class LearnedTokenizerRuntimeTests : IDisposable
             Assert.Equal(string.Join(' ', ClipPreTokenizer.Words(caption)), decoded);
             if (!caption.AsSpan().ContainsAny(",."))
             {
-                Assert.Equal(ClipPreTokenizer.Clean(caption), decoded);
+                Assert.Equal(ClipTextCleaner.Clean(caption), decoded);
             }
         }
     }

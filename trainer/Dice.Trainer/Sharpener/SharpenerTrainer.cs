@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Dice.Data;
 using Dice.Models;
@@ -8,7 +7,6 @@ using Dice.Models.StableDiffusion;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
-using Dice.Core.Images;
 using Dice.Core.Tokenization;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
@@ -29,27 +27,15 @@ namespace Dice.Trainer.Sharpener;
 /// per-epoch permutation derived from the seed and the step, timesteps, noise and negatives come from their own
 /// generators kept in checkpoints, so the same options give the same losses and a resumed run continues exactly.
 /// Each checkpoint gets a validation grid (<see cref="SharpenerValidation"/>: unguided | CFG | DICE on fixed prompts
-/// and a fixed seed), sampled outside the training state so that it changes no loss.
+/// and a fixed seed), sampled outside the training state so that it changes no loss. This class loads the frozen
+/// teacher and runs the steps; the batches come from <see cref="SharpenerBatches"/>, the objective is
+/// <see cref="SharpenerLoss"/>, and what a run writes is <see cref="SharpenerCheckpoints"/>.
 /// </summary>
 public sealed class SharpenerTrainer : IDisposable
 {
-    /// <summary>Checkpoint names.</summary>
-    public const string SharpenerName = "sharpener";
-    public const string OptimizerName = "adamw";
-    public const string TimestepGeneratorName = "timesteps";
-    public const string NoiseGeneratorName = "noise";
-    public const string NegativeGeneratorName = "negatives";
-
     private readonly List<IDisposable> owned = [];
     private readonly FrozenVae vae;
-    private readonly Generator timestepNoise;
-    private readonly Tensor? lossWeights;
-    private readonly Generator diffusionNoise;
-    private readonly Generator negativeChoice;
-    private readonly Tensor signalScales;
-    private readonly Tensor noiseScales;
     private readonly Tensor nullEmbedding;
-    private readonly Dictionary<long, int[]> permutations = [];
 
     public SharpenerTrainer(SharpenerTrainingOptions options)
     {
@@ -90,28 +76,13 @@ public sealed class SharpenerTrainer : IDisposable
             Sharpener = new DiceSharpener<Tensor>(SharpenerOps, SharpenerConfig);
             Optimizer = Own(new AdamW(SharpenerOps.Parameters, options.LearningRate, options.Beta1, options.Beta2,
                 options.Epsilon, options.WeightDecay));
-            timestepNoise = Own(new Generator(SeedDerivation.Derive(options.Seed, "timesteps")));
-            diffusionNoise = Own(new Generator(SeedDerivation.Derive(options.Seed, "noise")));
-            negativeChoice = Own(new Generator(SeedDerivation.Derive(options.Seed, "negatives")));
             Schedule = DiffusionNoiseSchedule.StableDiffusion15;
-            if (options.InverseSnrWeightCap > 1)
-            {
-                using var cpuWeights = tensor(LossWeights(Schedule, options.InverseSnrWeightCap));
-                lossWeights = Own(cpuWeights.to(Device).DetachFromDisposeScope());
-            }
-            using (var cpuSignal = tensor(Schedule.SignalScales()))
-            using (var cpuNoise = tensor(Schedule.NoiseScales()))
-            {
-                signalScales = Own(cpuSignal.to(Device).DetachFromDisposeScope());
-                noiseScales = Own(cpuNoise.to(Device).DetachFromDisposeScope());
-            }
+            Loss = Own(new SharpenerLoss(Unet, Sharpener, Schedule, options.GuidanceScale, options.InverseSnrWeightCap, Device));
             nullEmbedding = Own(EncodePrompts([""]).DetachFromDisposeScope());
-            State = new TrainingState()
-                .AddModel(SharpenerName, SharpenerOps)
-                .AddOptimizer(OptimizerName, Optimizer)
-                .AddGenerator(TimestepGeneratorName, timestepNoise)
-                .AddGenerator(NoiseGeneratorName, diffusionNoise)
-                .AddGenerator(NegativeGeneratorName, negativeChoice);
+            Batches = Own(new SharpenerBatches(options, vae, ScalingFactor, ImageSize, Device, EncodePrompts, nullEmbedding,
+                Schedule.TrainTimesteps));
+            Checkpoints = new SharpenerCheckpoints(options, Teacher, SharpenerConfig, SharpenerOps, ScalingFactor, ImageSize);
+            State = Checkpoints.State(Optimizer, Batches);
             if (options.ValidationSteps > 0)
             {
                 var prompts = options.ValidationPrompts is { Count: > 0 } given ? given : SharpenerValidation.DefaultPrompts(options.Data);
@@ -159,6 +130,15 @@ public sealed class SharpenerTrainer : IDisposable
     /// <summary>The frozen teacher VAE.</summary>
     public FrozenVae Vae => vae;
 
+    /// <summary>The training objective (noising, the CFG target, c_dice and the L1 loss).</summary>
+    public SharpenerLoss Loss { get; } = null!;
+
+    /// <summary>Draws the micro-batches (data order, images, embeddings, negatives, timesteps, noise).</summary>
+    public SharpenerBatches Batches { get; } = null!;
+
+    /// <summary>The checkpoint state, manifest metadata and the exportable sharpener folder.</summary>
+    public SharpenerCheckpoints Checkpoints { get; } = null!;
+
     /// <summary>
     /// Writes a validation grid with every checkpoint of <see cref="Train"/> (to
     /// <see cref="SharpenerValidation.GridPath"/>); null when <see cref="SharpenerTrainingOptions.ValidationSteps"/> is 0.
@@ -192,112 +172,24 @@ public sealed class SharpenerTrainer : IDisposable
         return TextEncoder.Forward(input).LastHiddenState.contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// The images [N, 3, S, S] in [−1, 1] (S = <see cref="ImageSize"/>, on the CPU) from PNG or JPEG files, resized nearest
-    /// neighbour when their size differs (the aspect ratio is not kept).
-    /// </summary>
-    public Tensor LoadImages(IReadOnlyList<CaptionedImage> items)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var size = ImageSize;
-        var plane = size * size;
-        var values = new float[items.Count * 3 * plane];
-        Parallel.For(0, items.Count, b =>
-        {
-            // PNG or JPEG; a broken or oversized file raises an ImageFormatException that names it.
-            RgbImage image = ImageFile.Read(items[b].ImagePath);
-            var pixels = image.Pixels;
-            var offset = b * 3 * plane;
-            for (var y = 0; y < size; y++)
-            {
-                var sy = (int)((long)y * image.Height / size);
-                for (var x = 0; x < size; x++)
-                {
-                    var sx = (int)((long)x * image.Width / size);
-                    var source = ((sy * image.Width) + sx) * 3;
-                    var p = (y * size) + x;
-                    for (var c = 0; c < 3; c++)
-                    {
-                        values[offset + (c * plane) + p] = (pixels[source + c] / 127.5f) - 1f;
-                    }
-                }
-            }
-        });
-        return tensor(values, [items.Count, 3, size, size]);
-    }
+    /// <summary>The images [N, 3, S, S] in [−1, 1] (S = <see cref="ImageSize"/>, on the CPU); see <see cref="SharpenerImages.Load"/>.</summary>
+    public Tensor LoadImages(IReadOnlyList<CaptionedImage> items) => SharpenerImages.Load(items, ImageSize);
 
-    /// <summary>
-    /// Dataset indices of micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/>: the data is
-    /// walked in a seeded permutation per epoch, so the indices depend only on the seed and the position.
-    /// </summary>
-    public IReadOnlyList<int> BatchIndices(long stepIndex, int microBatch = 0)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(stepIndex);
-        ArgumentOutOfRangeException.ThrowIfNegative(microBatch);
-        var count = Options.Data.Items.Count;
-        var start = ((stepIndex * Options.GradientAccumulation) + microBatch) * Options.BatchSize;
-        var indices = new int[Options.BatchSize];
-        for (var i = 0; i < indices.Length; i++)
-        {
-            var position = start + i;
-            indices[i] = Permutation(position / count)[position % count];
-        }
-        return indices;
-    }
+    /// <summary>Dataset indices of micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/> (<see cref="SharpenerDataOrder"/>).</summary>
+    public IReadOnlyList<int> BatchIndices(long stepIndex, int microBatch = 0) => Batches.Order.BatchIndices(stepIndex, microBatch);
 
     /// <summary>
     /// Micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/>: its images encoded, its captions
     /// embedded, negatives, the timestep and the noise drawn. Draws from the trainer's generators: call it once per
     /// micro-batch, in order.
     /// </summary>
-    public SharpenerBatch SampleBatch(long stepIndex, int microBatch = 0) =>
-        SampleBatch(BatchIndices(stepIndex, microBatch).Select(i => Options.Data.Items[i]).ToList());
+    public SharpenerBatch SampleBatch(long stepIndex, int microBatch = 0) => Batches.Sample(stepIndex, microBatch);
 
     /// <summary>A micro-batch of given items (drawing negatives, the timestep and the noise from the trainer's generators).</summary>
-    public SharpenerBatch SampleBatch(IReadOnlyList<CaptionedImage> items)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        if (items.Count == 0)
-        {
-            throw new ArgumentException("a batch needs at least one item", nameof(items));
-        }
-        using var scope = NewDisposeScope();
-        var batch = items.Count;
-        var captions = items.Select(i => i.Caption).ToList();
-        var latents = vae.EncodeLatents(LoadImages(items), ScalingFactor).to(Device).contiguous();
-        var conditional = EncodePrompts(captions);
-        Tensor unconditional;
-        if (Options.NegativePrompts is { Count: > 0 } negatives)
-        {
-            var picks = SeededRandom.Randint(0, negatives.Count, [batch], CPU, negativeChoice).data<long>().ToArray();
-            unconditional = EncodePrompts(picks.Select(p => negatives[(int)p]).ToList());
-        }
-        else
-        {
-            unconditional = nullEmbedding.expand(batch, nullEmbedding.size(1), nullEmbedding.size(2)).contiguous();
-        }
-        var timestep = SeededRandom.Randint(0, Schedule.TrainTimesteps, [1], Device, timestepNoise);
-        var timesteps = timestep.expand(batch).contiguous();
-        var noise = SeededRandom.Randn(latents.shape, ScalarType.Float32, Device, diffusionNoise);
-        return new SharpenerBatch(
-            latents.DetachFromDisposeScope(),
-            conditional.DetachFromDisposeScope(),
-            unconditional.DetachFromDisposeScope(),
-            timesteps.DetachFromDisposeScope(),
-            noise.DetachFromDisposeScope(),
-            captions);
-    }
+    public SharpenerBatch SampleBatch(IReadOnlyList<CaptionedImage> items) => Batches.Sample(items);
 
     /// <summary>x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε.</summary>
-    public Tensor NoisyLatents(SharpenerBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        var b = batch.Latents.size(0);
-        using var scope = NewDisposeScope();
-        var a = signalScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
-        var s = noiseScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
-        return ((a * batch.Latents) + (s * batch.Noise)).MoveToOuterDisposeScope();
-    }
+    public Tensor NoisyLatents(SharpenerBatch batch) => Loss.NoisyLatents(batch);
 
     /// <summary>One teacher UNet call: ε(x_t, t, embedding).</summary>
     public Tensor TeacherNoise(Tensor noisyLatents, Tensor timesteps, Tensor embedding) => Unet.Forward(noisyLatents, timesteps, embedding);
@@ -306,30 +198,11 @@ public sealed class SharpenerTrainer : IDisposable
     /// The CFG target ε_u + w(ε_c − ε_u), without gradients, from one batched teacher call on [x_t; x_t] with
     /// [c_null; c] (w = <see cref="SharpenerTrainingOptions.GuidanceScale"/>).
     /// </summary>
-    public Tensor Target(SharpenerBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var noisy = NoisyLatents(batch);
-        var eps = Unet.Forward(cat([noisy, noisy]), cat([batch.Timesteps, batch.Timesteps]), cat([batch.Unconditional, batch.Conditional]));
-        var halves = eps.chunk(2, 0);
-        var unconditional = halves[0];
-        return (unconditional + ((halves[1] - unconditional) * Options.GuidanceScale)).MoveToOuterDisposeScope();
-    }
+    public Tensor Target(SharpenerBatch batch) => Loss.Target(batch);
 
     /// <summary>c_dice = c + α·r(c, c_null) with token 0 (the start token) kept equal to c[:, 0] exactly.</summary>
-    public Tensor DiceEmbedding(Tensor conditional, Tensor unconditional, double alpha = 1)
-    {
-        ArgumentNullException.ThrowIfNull(conditional);
-        ArgumentNullException.ThrowIfNull(unconditional);
-        using var scope = NewDisposeScope();
-        var r = Sharpener.Forward(conditional, unconditional);
-        var tokens = conditional.size(1);
-        var kept = conditional.narrow(1, 0, 1);
-        var edited = conditional.narrow(1, 1, tokens - 1) + (r.narrow(1, 1, tokens - 1) * alpha);
-        return cat([kept, edited], 1).MoveToOuterDisposeScope();
-    }
+    public Tensor DiceEmbedding(Tensor conditional, Tensor unconditional, double alpha = 1) =>
+        Loss.DiceEmbedding(conditional, unconditional, alpha);
 
     /// <summary>The loss on <paramref name="batch"/> with the current sharpener, without gradients or randomness.</summary>
     public double EvaluateLoss(SharpenerBatch batch)
@@ -337,7 +210,7 @@ public sealed class SharpenerTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return Loss(batch, Target(batch)).ToDouble();
+        return Loss.Compute(batch, Loss.Target(batch)).ToDouble();
     }
 
     /// <summary>
@@ -378,78 +251,16 @@ public sealed class SharpenerTrainer : IDisposable
         Validation is not null && Options.Run.CheckpointFolder is { } folder ? SharpenerValidation.GridPath(folder, step) : null;
 
     /// <summary>
-    /// Writes the exportable sharpener to <paramref name="folder"/>: sharpener.safetensors (fc1.*, attention.to_q/
-    /// to_k/to_v/to_out.0.*, fc2.*) and config.json (sizes plus guidance_scale, teacher, train_steps, seed,
-    /// batch_size, learning_rate …), built in a temporary folder beside it and moved in whole (an existing folder
-    /// is replaced). This is what `dice export --sharpener` reads.
+    /// Writes the exportable sharpener (sharpener.safetensors and config.json) to <paramref name="folder"/>, replacing
+    /// it whole (<see cref="SharpenerCheckpoints.SaveSharpener"/>). This is what `dice export --sharpener` reads.
     /// </summary>
-    public void SaveSharpener(string folder, long trainSteps)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"{folder} is a root directory", nameof(folder));
-        Directory.CreateDirectory(parent);
-        var name = Path.GetFileName(target);
-        var staging = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.tmp");
-        var old = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.old");
-        try
-        {
-            Directory.CreateDirectory(staging);
-            SharpenerOps.Save(Path.Combine(staging, "sharpener.safetensors"));
-            File.WriteAllText(Path.Combine(staging, SharpenerConfig.FileName), SharpenerConfig.ToJson(ConfigExtras(trainSteps)));
-            if (Directory.Exists(target))
-            {
-                Directory.Move(target, old);
-            }
-            Directory.Move(staging, target);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-            if (Directory.Exists(old))
-            {
-                Directory.Delete(old, recursive: true);
-            }
-        }
-    }
+    public void SaveSharpener(string folder, long trainSteps) => Checkpoints.SaveSharpener(folder, trainSteps);
 
     /// <summary>The informational keys of config.json.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> ConfigExtras(long trainSteps) => new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
-    {
-        ["guidance_scale"] = Options.GuidanceScale,
-        ["teacher"] = Teacher.WeightsRoot ?? Teacher.Description,
-        ["train_steps"] = trainSteps,
-        ["seed"] = Options.Seed,
-        ["batch_size"] = Options.BatchSize,
-        ["gradient_accumulation"] = Options.GradientAccumulation,
-        ["learning_rate"] = Options.LearningRate,
-        ["inverse_snr_weight_cap"] = Options.InverseSnrWeightCap,
-        ["image_size"] = ImageSize,
-        ["negative_prompts"] = Options.NegativePrompts is { Count: > 0 },
-        ["teacher_precision"] = Options.TeacherPrecision.ToString().ToLowerInvariant(),
-    };
+    public IReadOnlyDictionary<string, JsonNode?> ConfigExtras(long trainSteps) => Checkpoints.ConfigExtras(trainSteps);
 
     /// <summary>Kept in checkpoint manifests.</summary>
-    public IReadOnlyDictionary<string, string> Metadata() => new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["trainer"] = "dice_sharpener",
-        ["teacher"] = Teacher.WeightsRoot ?? Teacher.Description,
-        ["sharpener_config"] = SharpenerConfig.ToJson(),
-        ["guidance_scale"] = Options.GuidanceScale.ToString("R", CultureInfo.InvariantCulture),
-        ["seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
-        ["batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["gradient_accumulation"] = Options.GradientAccumulation.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["inverse_snr_weight_cap"] = Options.InverseSnrWeightCap.ToString("R", CultureInfo.InvariantCulture),
-        ["scaling_factor"] = ScalingFactor.ToString("R", CultureInfo.InvariantCulture),
-        ["image_size"] = ImageSize.ToString(CultureInfo.InvariantCulture),
-        ["data"] = Options.Data.Source,
-        ["negative_prompts"] = (Options.NegativePrompts?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
-        ["teacher_precision"] = Options.TeacherPrecision.ToString().ToLowerInvariant(),
-    };
+    public IReadOnlyDictionary<string, string> Metadata() => Checkpoints.Metadata();
 
     private void WriteValidation(long step, string checkpoint)
     {
@@ -465,7 +276,7 @@ public sealed class SharpenerTrainer : IDisposable
         var total = 0.0;
         for (var m = 0; m < Options.GradientAccumulation; m++)
         {
-            using var batch = SampleBatch(stepIndex, m);
+            using var batch = Batches.Sample(stepIndex, m);
             total += Backward(batch, Options.GradientAccumulation);
         }
         Optimizer.step();
@@ -475,54 +286,15 @@ public sealed class SharpenerTrainer : IDisposable
     private double Backward(SharpenerBatch batch, int microBatches)
     {
         using var scope = NewDisposeScope();
-        var target = Target(batch);
-        var loss = Loss(batch, target);
+        var target = Loss.Target(batch);
+        var loss = Loss.Compute(batch, target);
         var value = loss.ToDouble();
         (microBatches == 1 ? loss : loss / microBatches).backward();
         return value;
     }
 
-    private Tensor Loss(SharpenerBatch batch, Tensor target)
-    {
-        var noisy = NoisyLatents(batch);
-        var student = Unet.Forward(noisy, batch.Timesteps, DiceEmbedding(batch.Conditional, batch.Unconditional));
-        var sum = (student - target).abs().sum();
-        return lossWeights is null
-            ? sum / batch.Size
-            : sum * lossWeights.index_select(0, batch.Timesteps.narrow(0, 0, 1)).squeeze(0) / batch.Size;
-    }
-
-    /// <summary>
-    /// Per-timestep factors of the L1 loss for <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>:
-    /// √min(max(1/SNR_t, 1), cap), so that below SNR 1 the loss approaches the x0 error, up to √cap times the ε one.
-    /// </summary>
-    public static float[] LossWeights(DiffusionNoiseSchedule schedule, double cap)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        return schedule.InverseSnrLossWeights(cap).Select(MathF.Sqrt).ToArray();
-    }
-
-    private int[] Permutation(long epoch)
-    {
-        if (permutations.TryGetValue(epoch, out var cached))
-        {
-            return cached;
-        }
-        if (permutations.Count >= 2)
-        {
-            permutations.Remove(permutations.Keys.Min());
-        }
-        var count = Options.Data.Items.Count;
-        var order = Enumerable.Range(0, count).ToArray();
-        var random = new DeterministicRandom(SeedDerivation.Derive(Options.Seed, $"data.epoch.{epoch.ToString(CultureInfo.InvariantCulture)}"));
-        for (var i = count - 1; i > 0; i--)
-        {
-            var j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        permutations[epoch] = order;
-        return order;
-    }
+    /// <summary>Per-timestep factors of the L1 loss (<see cref="SharpenerLoss.Weights"/>).</summary>
+    public static float[] LossWeights(DiffusionNoiseSchedule schedule, double cap) => SharpenerLoss.Weights(schedule, cap);
 
     private static void LoadFrozen(TorchOps ops, string weightsFolder, Action<ITensorOps<ParameterInventory.Declared>> define)
     {

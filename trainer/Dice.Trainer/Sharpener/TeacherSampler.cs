@@ -1,3 +1,4 @@
+using Dice.Core.Sampling;
 using Dice.Core.Schedulers;
 using Dice.Trainer.Teacher;
 using TorchSharp;
@@ -6,12 +7,13 @@ using static TorchSharp.torch;
 namespace Dice.Trainer.Sharpener;
 
 /// <summary>
-/// The runtime pipeline's denoising loop on the libtorch teacher: a runtime scheduler (DPM-Solver++(2M) by default)
-/// configured from the teacher's scheduler_config.json steps flat latent buffers on the CPU, while the frozen UNet
-/// runs on its device without gradients. Unguided and DICE sampling make one UNet call per step with one embedding;
-/// CFG makes one batched call on [c_null; c] per step and combines it as ε_u + w·(ε_c − ε_u), in the same order and
-/// float arithmetic as the runtime, so a sample here matches `dice generate` on the exported model up to the
-/// numerical differences of libtorch and ONNX Runtime. Draws no random numbers: the caller brings the noise.
+/// The runtime pipeline's denoising loop (<see cref="DenoisingLoop"/>) on the libtorch teacher
+/// (<see cref="TeacherDenoiser"/>): a runtime scheduler (DPM-Solver++(2M) by default) configured from the teacher's
+/// scheduler_config.json steps flat latent buffers on the CPU, while the frozen UNet runs on its device without
+/// gradients. Unguided and DICE sampling make one UNet call per step with one embedding; CFG makes one batched call
+/// on [c_null; c] per step and combines it as ε_u + w·(ε_c − ε_u). The loop is the runtime's, so a sample here
+/// matches `dice generate` on the exported model up to the numerical differences of libtorch and ONNX Runtime.
+/// Draws no random numbers: the caller brings the noise.
 /// </summary>
 public sealed class TeacherSampler
 {
@@ -86,15 +88,6 @@ public sealed class TeacherSampler
         var scheduler = SchedulerFactory.Create(SchedulerName, SchedulerConfig);
         scheduler.SetTimesteps(steps);
         var latents = noise.ToArray();
-        var sigma = scheduler.InitNoiseSigma;
-        for (var i = 0; i < latents.Length; i++)
-        {
-            latents[i] *= sigma;
-        }
-        var shape = new long[] { n, LatentChannels, LatentHeight, LatentWidth };
-        var modelInput = new float[latentCount];
-        var prediction = new float[latentCount];
-        var w = (float)guidanceScale;
 
         using var noGrad = no_grad();
         using var contextScope = NewDisposeScope();
@@ -109,30 +102,8 @@ public sealed class TeacherSampler
             }
             context = cat([uncond, cond]);
         }
-        for (var step = 0; step < scheduler.StepCount; step++)
-        {
-            latents.CopyTo(modelInput, 0);
-            scheduler.ScaleModelInput(modelInput, step);
-            using (var scope = NewDisposeScope())
-            {
-                var x = tensor(modelInput, shape, device: Device);
-                var t = tensor(new[] { scheduler.Timesteps[step] }, [1], device: Device);
-                if (context is null)
-                {
-                    unet.Forward(x, t, cond).cpu().data<float>().CopyTo(prediction);
-                }
-                else
-                {
-                    var eps = unet.Forward(cat([x, x]), t, context).cpu().data<float>().ToArray();
-                    for (var i = 0; i < latentCount; i++)
-                    {
-                        var u = eps[i];
-                        prediction[i] = u + w * (eps[latentCount + i] - u);
-                    }
-                }
-            }
-            scheduler.Step(prediction, step, latents);
-        }
+        var denoiser = new TeacherDenoiser(unet, Device, [n, LatentChannels, LatentHeight, LatentWidth], cond, context);
+        DenoisingLoop.Run(scheduler, denoiser, latents, context is null ? null : (float)guidanceScale);
         return latents;
     }
 }

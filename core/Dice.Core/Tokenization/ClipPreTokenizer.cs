@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Dice.Data.Tokenization;
+namespace Dice.Core.Tokenization;
 
 /// <summary>
-/// CLIP's pre-tokenisation, identical to the runtime tokenizer's (<c>Dice.Core.Tokenization.ClipTokenizer</c>):
-/// the text is cleaned by the runtime's <c>ClipTextCleaner</c> (ftfy's fixes, HTML-unescaped, whitespace collapsed and
-/// trimmed, lower-cased),
-/// split with CLIP's pattern into words (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll
+/// CLIP's pre-tokenisation, shared by the runtime tokenizer (<see cref="ClipTokenizer"/>) and dice-mini's BPE learner:
+/// the text is cleaned by <see cref="ClipTextCleaner"/> (ftfy's fixes, HTML-unescaped, whitespace collapsed and
+/// trimmed, lower-cased), split with CLIP's pattern into words (the two special tokens as wholes, the contractions 's 't 're 've 'm 'll
 /// 'd, letter runs, single digits, runs of other non-space characters), and each word's UTF-8 bytes become
 /// byte-level symbols, the last one carrying <c>&lt;/w&gt;</c>.
 /// </summary>
@@ -22,16 +21,13 @@ public static partial class ClipPreTokenizer
     /// <summary>The end-of-text special token (also CLIP's padding and unknown token).</summary>
     public const string EndOfText = "<|endoftext|>";
 
-    /// <summary>The text as the tokenizer sees it before splitting (e.g. "A  Red&amp;amp;Blue" → "a red&amp;blue").</summary>
-    public static string Clean(string text) => Dice.Core.Tokenization.ClipTextCleaner.Clean(text);
-
     /// <summary>
     /// The words of <paramref name="text"/> after cleaning, in order. A literal <c>&lt;|startoftext|&gt;</c> or
     /// <c>&lt;|endoftext|&gt;</c> in the text is one word (the runtime emits the special token's id for it).
     /// </summary>
     public static IReadOnlyList<string> Words(string text)
     {
-        var cleaned = Clean(text);
+        var cleaned = ClipTextCleaner.Clean(text);
         var words = new List<string>();
         foreach (var match in WordPattern().EnumerateMatches(cleaned))
         {
@@ -62,7 +58,7 @@ public static partial class ClipPreTokenizer
     }
 
     /// <summary>The word's symbols as base-alphabet ids (0..255 byte symbols, 256..511 with &lt;/w&gt;).</summary>
-    internal static int[] InitialSymbolIds(ReadOnlySpan<char> word)
+    public static int[] InitialSymbolIds(ReadOnlySpan<char> word)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(word)];
         Encoding.UTF8.GetBytes(word, bytes);
@@ -78,7 +74,7 @@ public static partial class ClipPreTokenizer
         return ids;
     }
 
-    /// <summary>CLIP's word pattern, applied to cleaned (lower-cased) text.</summary>
+    /// <summary>CLIP's word pattern, applied to cleaned (lower-cased) text, so case-sensitive here.</summary>
     [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+", RegexOptions.CultureInvariant)]
-    internal static partial Regex WordPattern();
+    public static partial Regex WordPattern();
 }

@@ -1,12 +1,13 @@
-namespace Dice.Data.Tokenization;
+namespace Dice.Core.Tokenization;
 
 /// <summary>
 /// The byte-level alphabet of CLIP's BPE: the GPT-2 byte-to-unicode table (bytes '!'..'~', '¡'..'¬' and '®'..'ÿ'
 /// keep their own code; the other 68 bytes take U+0100, U+0101, … in increasing byte order) and the ids CLIP's
 /// vocab.json gives those 256 characters: ordered by code point, so id 0 is "!" and id 255 is "Ń"; the same 256
-/// with <c>&lt;/w&gt;</c> follow as ids 256..511.
+/// with <c>&lt;/w&gt;</c> follow as ids 256..511. The runtime tokenizer gets the same table from
+/// Microsoft.ML.Tokenizers (ByteLevel); dice-mini's BPE learner uses this one.
 /// </summary>
-internal static class ByteAlphabet
+public static class ByteAlphabet
 {
     public const int Count = 256;
 
