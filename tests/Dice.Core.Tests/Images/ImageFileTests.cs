@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using StbImageWriteSharp;
+using SkiaSharp;
 using Dice.Core.Images;
 
 namespace Dice.Core.Tests.Images;
@@ -295,7 +295,7 @@ public sealed class ImageFileTests
 
     private static byte[] DropAlpha(byte[] rgba) => rgba.Where((_, i) => i % 4 != 3).ToArray();
 
-    /// <summary>A smooth image, so baseline JPEG at quality 100 (no chroma subsampling in stb's writer) stays close.</summary>
+    /// <summary>A smooth image, so baseline JPEG at quality 100 without chroma subsampling stays close.</summary>
     private static RgbImage SmoothImage()
     {
         var image = new RgbImage(16, 8);
@@ -309,11 +309,22 @@ public sealed class ImageFileTests
         return image;
     }
 
+    /// <summary>A JPEG of the image at quality 100, written by an encoder independent of the decoder under test (Skia's libjpeg-turbo).</summary>
     private static byte[] Jpeg(RgbImage image)
     {
-        using var jpeg = new MemoryStream();
-        new ImageWriter().WriteJpg(image.Pixels.ToArray(), image.Width, image.Height, ColorComponents.RedGreenBlue, jpeg, 100);
-        return jpeg.ToArray();
+        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (var y = 0; y < image.Height; y++)
+        {
+            for (var x = 0; x < image.Width; x++)
+            {
+                var pixel = image.GetPixel(x, y);
+                bitmap.SetPixel(x, y, new SKColor(pixel.R, pixel.G, pixel.B));
+            }
+        }
+        using var pixmap = bitmap.PeekPixels() ?? throw new InvalidOperationException("SkiaSharp gave no pixels");
+        using var data = pixmap.Encode(new SKJpegEncoderOptions(100, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore))
+            ?? throw new InvalidOperationException("SkiaSharp wrote no JPEG");
+        return data.ToArray();
     }
 
     private static void AssertRejects(string expectedMessagePart, byte[] png)
