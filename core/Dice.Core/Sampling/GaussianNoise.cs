@@ -4,7 +4,7 @@ namespace Dice.Core.Sampling;
 /// Seeded standard-normal samples from a generator of our own (SplitMix64 + Box–Muller in double precision), so
 /// a seed gives the same latents on every platform, .NET version and execution provider.
 /// </summary>
-public sealed class GaussianNoise(ulong seed)
+public sealed class GaussianNoise(ulong seed) : INoiseSource
 {
     private ulong state = seed;
     private double? spare;
