@@ -85,7 +85,7 @@ public sealed class EmbeddedDiceMiniTests
         using var dir = new TempDirectory();
         var output = dir.File("eval");
         var r = DiceProcess.Run(["eval", "--model", Folder, "--count", "500", "--guidance", "5", "--alpha", "1", "--ep", "cpu", "--out", output],
-            timeout: TimeSpan.FromMinutes(10));
+            timeout: TimeSpan.FromMinutes(30));
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var measured = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval.json")));
         using var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "eval", "eval.json")));
@@ -128,7 +128,7 @@ public sealed class EmbeddedDiceMiniTests
         r = DiceProcess.Run(["train", "--teacher", Path.Combine(Folder, "weights"), "--data", data, "--out", sharpener,
             "--seed", Setting("seed"), "--batch", Setting("batch_size"), "--lr", Setting("learning_rate"),
             "--guidance", Setting("guidance_scale"), "--inner-dim", Setting("inner_dim"), "--heads", Setting("heads"),
-            "--steps", $"{steps}", "--checkpoint-every", $"{steps}", "--validation-steps", "0"], timeout: TimeSpan.FromMinutes(10));
+            "--steps", $"{steps}", "--checkpoint-every", $"{steps}", "--validation-steps", "0"], timeout: TimeSpan.FromMinutes(30));
         Assert.True(r.ExitCode == 0, r.Stderr);
         var logged = LossLog.Read(Path.Combine(Folder, "training", "sharpener-loss.jsonl")).Take(steps).Select(e => e.Loss).ToList();
         var rerun = LossLog.Read(Path.Combine(sharpener + ".checkpoints", "loss.jsonl")).Select(e => e.Loss).ToList();

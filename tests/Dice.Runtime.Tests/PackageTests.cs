@@ -37,7 +37,7 @@ public sealed class PackedFeed : IDisposable
         typeof(PackedFeed).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     public static void Pack(string project, string output) =>
-        DotnetProcess.Run(RepositoryFiles.Root, TimeSpan.FromMinutes(3), "pack", Path.Combine(RepositoryFiles.Root, project),
+        DotnetProcess.Run(RepositoryFiles.Root, TimeSpan.FromMinutes(15), "pack", Path.Combine(RepositoryFiles.Root, project),
             "-c", Configuration, "--no-build", "-o", output);
 
     public void Dispose() => root.Dispose();
@@ -159,10 +159,10 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
             new XElement("config", Add("globalPackagesFolder", packages)))).Save(config);
 
         var clock = Stopwatch.StartNew();
-        DotnetProcess.Run(work, TimeSpan.FromMinutes(3), "restore", project, "--configfile", config);
+        DotnetProcess.Run(work, TimeSpan.FromMinutes(15), "restore", project, "--configfile", config);
         var restored = clock.Elapsed;
         var bin = Path.Combine(work, "bin");
-        DotnetProcess.Run(work, TimeSpan.FromMinutes(3), "build", project, "-c", "Release", "--no-restore", "-o", bin,
+        DotnetProcess.Run(work, TimeSpan.FromMinutes(15), "build", project, "-c", "Release", "--no-restore", "-o", bin,
             // Link ONNX Runtime's natives from the cache instead of copying ~0.3 GB.
             "-p:CreateHardLinksForCopyLocalIfPossible=true");
         var built = clock.Elapsed - restored;
@@ -179,7 +179,7 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
 
         var model = RepositoryFiles.Path("onnx-models/dice-mini");
         var png = Path.Combine(work, "sample.png");
-        var run = DotnetProcess.Run(work, TimeSpan.FromMinutes(3), Path.Combine(bin, "Dice.SampleHost.dll"), model,
+        var run = DotnetProcess.Run(work, TimeSpan.FromMinutes(15), Path.Combine(bin, "Dice.SampleHost.dll"), model,
             "a red circle on a blue background", "7", png, "2");
         var ran = clock.Elapsed - restored - built;
         Assert.Contains("2 steps", run.Stdout, StringComparison.Ordinal);
