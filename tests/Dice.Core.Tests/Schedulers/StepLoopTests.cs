@@ -7,8 +7,16 @@ public sealed class StepLoopTests
 {
     public static TheoryData<string> Names => new(SchedulerFactory.Names);
 
-    private static INoiseScheduler Create(string name) =>
-        SchedulerFactory.Create(name, SchedulerConfig.Parse(StableDiffusion15TimestepTests.ClassicConfig));
+    /// <summary>The scheduler, given (when stochastic) noise that depends on the position only, repeating every 40 values.</summary>
+    private static INoiseScheduler Create(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.Parse(StableDiffusion15TimestepTests.ClassicConfig));
+        if (scheduler is IStochasticScheduler stochastic)
+        {
+            stochastic.UseNoise(new PatternNoise(40));
+        }
+        return scheduler;
+    }
 
     /// <summary>A deterministic, element-wise stand-in for a UNet: a smooth function of the scaled input and the timestep.</summary>
     private static void FakeModel(ReadOnlySpan<float> input, float t, Span<float> output)
