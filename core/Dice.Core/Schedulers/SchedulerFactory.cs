@@ -30,11 +30,14 @@ public static class SchedulerFactory
     /// <summary>DDIM: <see cref="DdimScheduler"/> (stochastic when η &gt; 0).</summary>
     public const string Ddim = "ddim";
 
+    /// <summary>PNDM's PLMS steps ("PLMS"): <see cref="PndmScheduler"/>, skip_prk_steps as Stable Diffusion 1.x configures it.</summary>
+    public const string Pndm = "pndm";
+
     /// <summary>The names <see cref="Create"/> accepts (case-insensitively).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras,
-        Euler, EulerKarras, EulerAncestral, Ddim,
+        Euler, EulerKarras, EulerAncestral, Ddim, Pndm,
     ];
 
     /// <summary>
@@ -75,6 +78,8 @@ public static class SchedulerFactory
                 return new EulerAncestralDiscreteScheduler(config);
             case Ddim:
                 return new DdimScheduler(config, eta);
+            case Pndm or "plms":
+                return new PndmScheduler(config);
             default:
                 throw new ArgumentException($"unknown scheduler '{name}': the schedulers are {string.Join(", ", Names)}", nameof(name));
         }

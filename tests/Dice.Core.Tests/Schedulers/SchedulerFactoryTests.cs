@@ -16,6 +16,7 @@ public sealed class SchedulerFactoryTests
     [InlineData("DPMPP-2M-SDE-Karras", typeof(DpmSolverMultistepScheduler))]
     [InlineData("euler-karras", typeof(EulerDiscreteScheduler))]
     [InlineData("Euler-A", typeof(EulerAncestralDiscreteScheduler))]
+    [InlineData("pndm", typeof(PndmScheduler))]
     public void Creates_schedulers_by_name_ignoring_case(string name, Type expected)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.Empty);
@@ -27,7 +28,7 @@ public sealed class SchedulerFactoryTests
     public void Unknown_names_are_rejected_listing_the_valid_ones()
     {
         // The names web UIs and diffusers users give these samplers ("DPM++ 2M Karras", "Euler a", ...).
-        string[] names = ["dpmpp-2m", "dpmpp-2m-karras", "dpmpp-2m-sde", "dpmpp-2m-sde-karras", "euler", "euler-karras", "euler-a", "ddim"];
+        string[] names = ["dpmpp-2m", "dpmpp-2m-karras", "dpmpp-2m-sde", "dpmpp-2m-sde-karras", "euler", "euler-karras", "euler-a", "ddim", "pndm"];
         var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("lms", SchedulerConfig.Empty));
         Assert.Contains("'lms'", error.Message, StringComparison.Ordinal);
         foreach (var name in names)

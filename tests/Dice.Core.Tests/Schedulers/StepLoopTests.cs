@@ -118,7 +118,7 @@ public sealed class StepLoopTests
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(1001));
         scheduler.SetTimesteps(5);
-        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Step(new float[4], 5, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Step(new float[4], scheduler.StepCount, new float[4])); // PNDM: 6 calls for 5 steps
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.ModelInputScale(-1));
         Assert.Throws<ArgumentException>(() => scheduler.Step(new float[4], 0, new float[5]));
         Assert.Throws<ArgumentException>(() => scheduler.AddNoise(new float[4], new float[3], 0, new float[4]));
