@@ -19,6 +19,18 @@ public sealed class PndmSchedulerTests
         Assert.Equal([901f, 801f, 801f, 701f, 601f, 501f, 401f, 301f, 201f, 101f, 1f], scheduler.Timesteps.ToArray());
     }
 
+    [Theory]
+    // trailing: round(arange(1000, 0, -100))[::-1] − 1 = 99, 199, …, 999
+    [InlineData(TimestepSpacing.Trailing, new float[] { 999, 899, 899, 799, 699, 599, 499, 399, 299, 199, 99 })]
+    // linspace: round(linspace(0, 999, 10)) = 0, 111, …, 999
+    [InlineData(TimestepSpacing.Linspace, new float[] { 999, 888, 888, 777, 666, 555, 444, 333, 222, 111, 0 })]
+    public void Trailing_and_linspace_spacing_follow_diffusers(TimestepSpacing spacing, float[] expected)
+    {
+        var scheduler = new PndmScheduler(new SchedulerConfig { TimestepSpacing = spacing, StepsOffset = 1 });
+        scheduler.SetTimesteps(10);
+        Assert.Equal(expected, scheduler.Timesteps.ToArray());
+    }
+
     [Fact]
     public void Sd15_configuration_gives_plms_with_one_extra_call()
     {
