@@ -36,7 +36,7 @@ public sealed class GenerateOptions
     [Option("steps", Default = 20, HelpText = "Sampling steps.")]
     public int Steps { get; set; }
 
-    [Option("scheduler", Default = "dpmpp-2m", HelpText = "dpmpp-2m, euler or ddim.")]
+    [Option("scheduler", Default = "dpmpp-2m", HelpText = "dpmpp-2m, dpmpp-2m-karras, dpmpp-2m-sde, dpmpp-2m-sde-karras, euler, euler-karras, euler-a, ddim or pndm (PLMS); the -sde and euler-a samplers add seeded noise each step.")]
     public string Scheduler { get; set; } = "dpmpp-2m";
 
     [Option("seed", Default = 0UL, HelpText = "Seed of the initial noise.")]

@@ -15,14 +15,23 @@ public static class DenoisingLoop
     /// Denoises <paramref name="latents"/> in place: standard-normal noise in, the final latents (as the UNet sees
     /// them, before the VAE's scaling factor) out. <paramref name="scheduler"/> must have its timesteps set.
     /// <paramref name="guidanceScale"/> null: one prediction per step (unguided, or DICE, whose embedding carries the
-    /// guidance); a value w: classifier-free guidance at scale w.
+    /// guidance); a value w: classifier-free guidance at scale w. <paramref name="stepNoise"/>: where a stochastic
+    /// scheduler (<see cref="IStochasticScheduler.IsStochastic"/>: Euler ancestral, DPM-Solver++ 2M SDE, DDIM with
+    /// η &gt; 0) draws its per-step noise, normally the source the initial latents were drawn from; required for those,
+    /// ignored by the others.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before a step.</exception>
     public static void Run(INoiseScheduler scheduler, IDenoiser denoiser, Span<float> latents, float? guidanceScale,
-        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
+        INoiseSource? stepNoise = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(denoiser);
+        if (scheduler is IStochasticScheduler { IsStochastic: true } stochastic)
+        {
+            stochastic.UseNoise(stepNoise ?? throw new ArgumentException(
+                $"the {scheduler.Name} scheduler adds noise at each step: pass the noise source", nameof(stepNoise)));
+        }
         var steps = scheduler.StepCount;
         if (steps <= 0)
         {

@@ -1,9 +1,14 @@
+using Dice.Core.Sampling;
+
 namespace Dice.Core.Schedulers;
 
 /// <summary>
-/// Deterministic DDIM (Song et al., "Denoising Diffusion Implicit Models", 2020, equation 12 with η = 0), configured
-/// as diffusers' <c>DDIMScheduler</c> is: x_prev = sqrt(ᾱ_prev)·x₀ + sqrt(1 − ᾱ_prev)·ε, with x₀ and ε recovered from
-/// the model output (epsilon, v or sample prediction) and x₀ optionally clipped to ±clip_sample_range.
+/// DDIM (Song et al., "Denoising Diffusion Implicit Models", 2020, equation 12), configured as diffusers'
+/// <c>DDIMScheduler</c> is: x_prev = sqrt(ᾱ_prev)·x₀ + sqrt(1 − ᾱ_prev − σ²)·ε + σ·z with
+/// σ = η·sqrt((1 − ᾱ_prev) / (1 − ᾱ_t))·sqrt(1 − ᾱ_t / ᾱ_prev) (their equation 16), x₀ and ε recovered from the
+/// model output (epsilon, v or sample prediction), x₀ optionally clipped to ±clip_sample_range, and z fresh standard
+/// normal noise from the source given to <see cref="UseNoise"/>. η = 0 (the default) is deterministic and draws no
+/// noise; η = 1 is DDPM's ancestral sampling on the same timesteps.
 /// </summary>
 /// <remarks>
 /// As in diffusers, the previous timestep is always t − num_train_timesteps / steps (integer division), whatever
@@ -13,14 +18,23 @@ namespace Dice.Core.Schedulers;
 /// prediction_type epsilon, timestep_spacing leading, steps_offset 0, set_alpha_to_one true, clip_sample true
 /// (Stable Diffusion's configurations set it to false), clip_sample_range 1.0, thresholding false.
 /// </remarks>
-public sealed class DdimScheduler : INoiseScheduler
+public sealed class DdimScheduler : IStochasticScheduler
 {
     private readonly TrainingNoiseSchedule schedule;
     private float[] timesteps = [];
     private int stepRatio;
+    private float[] stepNoise = [];
+    private INoiseSource? noiseSource;
 
-    public DdimScheduler(SchedulerConfig? config = null)
+    /// <param name="config">The scheduler configuration (null: diffusers' defaults).</param>
+    /// <param name="eta">η, the share of the DDPM posterior noise each step adds (diffusers' pipeline argument eta); 0 to 1.</param>
+    public DdimScheduler(SchedulerConfig? config = null, double eta = 0.0)
     {
+        if (!(eta >= 0.0 && eta <= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eta), eta, "DDIM's eta must lie between 0 and 1");
+        }
+        Eta = eta;
         config ??= SchedulerConfig.Empty;
         schedule = new TrainingNoiseSchedule(config, TimestepSpacing.Leading, "DDIM");
         schedule.Unsupported(config.Thresholding, "thresholding", "true");
@@ -36,6 +50,43 @@ public sealed class DdimScheduler : INoiseScheduler
 
     /// <inheritdoc />
     public string Name => SchedulerFactory.Ddim;
+
+    /// <summary>η: 0 for deterministic DDIM, up to 1 for DDPM-like ancestral steps.</summary>
+    public double Eta { get; }
+
+    /// <inheritdoc />
+    public bool IsStochastic => Eta > 0.0;
+
+    /// <inheritdoc />
+    public void UseNoise(INoiseSource noise) => noiseSource = noise ?? throw new ArgumentNullException(nameof(noise));
+
+    /// <summary>
+    /// The standard deviation σ of the noise step <paramref name="stepIndex"/> adds: η·sqrt((1 − ᾱ_prev) / (1 − ᾱ_t)
+    /// ·(1 − ᾱ_t / ᾱ_prev)), 0 when η is 0.
+    /// </summary>
+    public double NoiseStandardDeviation(int stepIndex)
+    {
+        SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
+        (double alphaT, double alphaPrevious) = Alphas(stepIndex);
+        return StandardDeviation(alphaT, alphaPrevious);
+    }
+
+    private double StandardDeviation(double alphaT, double alphaPrevious)
+    {
+        if (Eta == 0.0)
+        {
+            return 0.0;
+        }
+        double variance = (1.0 - alphaPrevious) / (1.0 - alphaT) * (1.0 - alphaT / alphaPrevious);
+        return Eta * Math.Sqrt(Math.Max(variance, 0.0));
+    }
+
+    private (double AlphaT, double AlphaPrevious) Alphas(int stepIndex)
+    {
+        int t = (int)timesteps[stepIndex];
+        int previous = t - stepRatio;
+        return (schedule.AlphasCumprod[t], previous >= 0 ? schedule.AlphasCumprod[previous] : FinalAlphaCumprod);
+    }
 
     /// <inheritdoc />
     public int NumTrainTimesteps => schedule.NumTrainTimesteps;
@@ -134,10 +185,20 @@ public sealed class DdimScheduler : INoiseScheduler
     {
         SchedulerGuards.CheckStepIndex(stepIndex, StepCount);
         SchedulerGuards.CheckSameLength(modelOutput.Length, sample.Length, "the model output", "the sample");
-        int t = (int)timesteps[stepIndex];
-        int previous = t - stepRatio;
-        double alphaT = schedule.AlphasCumprod[t];
-        double alphaPrevious = previous >= 0 ? schedule.AlphasCumprod[previous] : FinalAlphaCumprod;
+        (double alphaT, double alphaPrevious) = Alphas(stepIndex);
+        double deviation = StandardDeviation(alphaT, alphaPrevious);
+        if (IsStochastic)
+        {
+            if (noiseSource is null)
+            {
+                throw new InvalidOperationException("DDIM with eta > 0 adds noise at each step: call UseNoise first");
+            }
+            if (stepNoise.Length != sample.Length)
+            {
+                stepNoise = new float[sample.Length];
+            }
+            noiseSource.Fill(stepNoise);
+        }
         double rootAlphaT = Math.Sqrt(alphaT);
         double rootBetaT = Math.Sqrt(1.0 - alphaT);
 
@@ -150,13 +211,17 @@ public sealed class DdimScheduler : INoiseScheduler
             _ => throw new InvalidOperationException($"unknown prediction type {PredictionType}"),
         };
         double toSample = Math.Sqrt(alphaPrevious);
-        double toNoise = Math.Sqrt(1.0 - alphaPrevious);
+        double toNoise = Math.Sqrt(Math.Max(1.0 - alphaPrevious - deviation * deviation, 0.0));
 
         if (!ClipSample)
         {
             LatentMath.Combine(sample,
                 (float)(toSample * x0x + toNoise * ex), sample,
                 (float)(toSample * x0m + toNoise * em), modelOutput);
+            if (IsStochastic)
+            {
+                LatentMath.Combine(sample, 1f, sample, (float)deviation, stepNoise);
+            }
             return;
         }
 
@@ -170,6 +235,10 @@ public sealed class DdimScheduler : INoiseScheduler
             float x0 = Math.Clamp(fx0x * x + fx0m * output, -range, range);
             float epsilon = fex * x + fem * output;
             sample[i] = fToSample * x0 + fToNoise * epsilon;
+        }
+        if (IsStochastic)
+        {
+            LatentMath.Combine(sample, 1f, sample, (float)deviation, stepNoise);
         }
     }
 
@@ -186,6 +255,6 @@ public sealed class DdimScheduler : INoiseScheduler
     /// <inheritdoc />
     public void Reset()
     {
-        // DDIM with η = 0 keeps no history: every step depends on its own index only.
+        // DDIM keeps no history: every step depends on its own index (and, with η > 0, the noise drawn for it).
     }
 }

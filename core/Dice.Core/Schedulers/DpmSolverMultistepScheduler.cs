@@ -1,3 +1,5 @@
+using Dice.Core.Sampling;
+
 namespace Dice.Core.Schedulers;
 
 /// <summary>
@@ -18,8 +20,13 @@ namespace Dice.Core.Schedulers;
 /// Defaults (diffusers): num_train_timesteps 1000, beta_start 0.0001, beta_end 0.02, beta_schedule linear,
 /// prediction_type epsilon, timestep_spacing linspace, steps_offset 0, solver_order 2, solver_type midpoint,
 /// lower_order_final true, euler_at_final false, final_sigmas_type zero, lambda_min_clipped −∞.
+/// With use_karras_sigmas the step noise levels are those of Karras et al. (2022, equation 5, ρ = 7) between the
+/// smallest and largest training σ, and each step's timestep is the rounded training timestep of its σ (interpolated
+/// in ln σ). With algorithm_type sde-dpmsolver++ (DPM-Solver++ 2M SDE, Lu et al. 2022, section 5) a step is
+/// x_t = (s_t / s_s)·e^−h·x_s + α_t·(1 − e^−2h)·(D0 + D1 / 2) + s_t·sqrt(1 − e^−2h)·z with fresh standard-normal z
+/// (heun: α_t·((1 − e^−2h) / (−2h) + 1)·D1 in place of the D1 / 2 term).
 /// </remarks>
-public sealed class DpmSolverMultistepScheduler : INoiseScheduler
+public sealed class DpmSolverMultistepScheduler : IStochasticScheduler
 {
     /// <summary>diffusers applies lower_order_final only below this many steps.</summary>
     public const int LowerOrderFinalStepLimit = 15;
@@ -29,6 +36,8 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
     private double[] sigmas = [];
     private float[]? currentPrediction;
     private float[]? previousPrediction;
+    private float[]? stepNoise;
+    private INoiseSource? noiseSource;
     private int stepsTaken;
     private int lastStepIndex = -1;
 
@@ -50,7 +59,10 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
         {
             case null or "dpmsolver++" or "deis": // diffusers reads DEIS's "deis" as dpmsolver++
                 break;
-            case "dpmsolver" or "sde-dpmsolver" or "sde-dpmsolver++":
+            case "sde-dpmsolver++":
+                IsStochastic = true;
+                break;
+            case "dpmsolver" or "sde-dpmsolver":
                 throw schedule.NotSupported("algorithm_type", $"'{config.AlgorithmType}'");
             default:
                 throw schedule.Invalid("algorithm_type",
@@ -61,7 +73,7 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
             throw schedule.NotSupported("variance_type", $"'{config.VarianceType}'");
         }
         schedule.Unsupported(config.Thresholding, "thresholding", "true");
-        schedule.Unsupported(config.UseKarrasSigmas, "use_karras_sigmas", "true");
+        UseKarrasSigmas = config.UseKarrasSigmas ?? false;
         schedule.Unsupported(config.UseLuLambdas, "use_lu_lambdas", "true");
         schedule.Unsupported(config.UseExponentialSigmas, "use_exponential_sigmas", "true");
         schedule.Unsupported(config.UseBetaSigmas, "use_beta_sigmas", "true");
@@ -78,7 +90,25 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
     }
 
     /// <inheritdoc />
-    public string Name => SchedulerFactory.DpmPlusPlus2M;
+    public string Name => (IsStochastic, UseKarrasSigmas) switch
+    {
+        (false, false) => SchedulerFactory.DpmPlusPlus2M,
+        (false, true) => SchedulerFactory.DpmPlusPlus2MKarras,
+        (true, false) => SchedulerFactory.DpmPlusPlus2MSde,
+        (true, true) => SchedulerFactory.DpmPlusPlus2MSdeKarras,
+    };
+
+    /// <summary>
+    /// Whether this is DPM-Solver++ 2M SDE (algorithm_type sde-dpmsolver++): each step adds fresh noise from the
+    /// source given to <see cref="UseNoise"/>.
+    /// </summary>
+    public bool IsStochastic { get; }
+
+    /// <inheritdoc />
+    public void UseNoise(INoiseSource noise) => noiseSource = noise ?? throw new ArgumentNullException(nameof(noise));
+
+    /// <summary>use_karras_sigmas: the noise levels of Karras et al. (2022) instead of those of the spaced timesteps.</summary>
+    public bool UseKarrasSigmas { get; }
 
     /// <inheritdoc />
     public int NumTrainTimesteps => schedule.NumTrainTimesteps;
@@ -139,6 +169,19 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
         if (lastTimestep < 1)
         {
             throw schedule.Invalid("lambda_min_clipped", $"is {LambdaMinClipped}, which clips every training timestep");
+        }
+
+        if (UseKarrasSigmas)
+        {
+            // Karras noise levels between the extreme training σ (lambda_min_clipped and the spacing do not apply);
+            // the UNet is given the rounded timestep of each level, interpolated in ln σ.
+            var karras = TrainingNoiseSchedule.KarrasSigmas(schedule.Sigma(0), schedule.Sigma(train - 1), steps);
+            timesteps = karras.Select(sigma => (float)TimestepGrid.Round(schedule.TimestepOfSigma(sigma))).ToArray();
+            sigmas = new double[steps + 1];
+            karras.CopyTo(sigmas, 0);
+            sigmas[^1] = FinalSigmasType == FinalSigmasType.SigmaMin ? schedule.Sigma(0) : 0.0;
+            Reset();
+            return;
         }
 
         double[] values;
@@ -207,6 +250,15 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
             }
             currentPrediction = new float[sample.Length];
             previousPrediction = new float[sample.Length];
+            stepNoise = IsStochastic ? new float[sample.Length] : null;
+        }
+        if (IsStochastic)
+        {
+            if (noiseSource is null)
+            {
+                throw new InvalidOperationException("DPM-Solver++ 2M SDE adds noise at each step: call UseNoise first");
+            }
+            noiseSource.Fill(stepNoise!);
         }
 
         // The data prediction x₀ = p·x + q·output.
@@ -238,8 +290,9 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
             double alphaT = 1.0 / Math.Sqrt(sigmaT * sigmaT + 1.0);
             double scaledSigmaT = sigmaT * alphaT;
             double h = Math.Log(sigmaS) - Math.Log(sigmaT); // λ_t − λ_s with λ = −ln σ
-            double a = scaledSigmaT / scaledSigmaS;
-            double b = -alphaT * (Math.Exp(-h) - 1.0); // α_t·(1 − e^−h)
+            // ODE: a = s_t / s_s, b = α_t·(1 − e^−h); SDE: a = (s_t / s_s)·e^−h, b = α_t·(1 − e^−2h), plus noise.
+            double a = IsStochastic ? scaledSigmaT / scaledSigmaS * Math.Exp(-h) : scaledSigmaT / scaledSigmaS;
+            double b = IsStochastic ? alphaT * (1.0 - Math.Exp(-2.0 * h)) : -alphaT * (Math.Exp(-h) - 1.0);
             if (firstOrder)
             {
                 LatentMath.Combine(sample, (float)a, sample, (float)b, currentPrediction);
@@ -251,9 +304,16 @@ public sealed class DpmSolverMultistepScheduler : INoiseScheduler
                 double r0 = h0 / h;
                 double c = SolverType == DpmSolverType.Midpoint
                     ? 0.5 * b / r0
-                    : alphaT * ((Math.Exp(-h) - 1.0) / h + 1.0) / r0;
+                    : IsStochastic
+                        ? alphaT * ((1.0 - Math.Exp(-2.0 * h)) / (-2.0 * h) + 1.0) / r0
+                        : alphaT * ((Math.Exp(-h) - 1.0) / h + 1.0) / r0;
                 // x_t = a·x + b·D0 + c·(D0 − D_previous)
                 LatentMath.Combine(sample, (float)a, sample, (float)(b + c), currentPrediction, (float)-c, previousPrediction);
+            }
+            if (IsStochastic)
+            {
+                // + s_t·sqrt(1 − e^−2h)·z
+                LatentMath.Combine(sample, 1f, sample, (float)(scaledSigmaT * Math.Sqrt(1.0 - Math.Exp(-2.0 * h))), stepNoise!);
             }
         }
 

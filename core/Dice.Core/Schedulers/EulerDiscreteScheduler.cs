@@ -13,7 +13,9 @@ namespace Dice.Core.Schedulers;
 /// InitNoiseSigma is max σ for linspace and trailing spacing and sqrt(max σ² + 1) for leading spacing, as in diffusers.
 /// Defaults (diffusers): num_train_timesteps 1000, beta_start 0.0001, beta_end 0.02, beta_schedule linear,
 /// prediction_type epsilon, interpolation_type linear, timestep_spacing linspace, steps_offset 0,
-/// final_sigmas_type zero.
+/// final_sigmas_type zero. With use_karras_sigmas the σ of the steps are those of Karras et al. (2022, equation 5,
+/// ρ = 7) from the first spaced timestep's σ down to the last's, and each timestep is the fractional training timestep
+/// of its σ (interpolated in ln σ), as in diffusers.
 /// </remarks>
 public sealed class EulerDiscreteScheduler : INoiseScheduler
 {
@@ -45,14 +47,17 @@ public sealed class EulerDiscreteScheduler : INoiseScheduler
                 throw schedule.Invalid("timestep_type",
                     $"is '{config.TimestepType}', which Dice does not know (expected one of: discrete, continuous)");
         }
-        schedule.Unsupported(config.UseKarrasSigmas, "use_karras_sigmas", "true");
+        UseKarrasSigmas = config.UseKarrasSigmas ?? false;
         schedule.Unsupported(config.UseExponentialSigmas, "use_exponential_sigmas", "true");
         schedule.Unsupported(config.UseBetaSigmas, "use_beta_sigmas", "true");
         FinalSigmasType = config.FinalSigmasType ?? FinalSigmasType.Zero;
     }
 
     /// <inheritdoc />
-    public string Name => SchedulerFactory.Euler;
+    public string Name => UseKarrasSigmas ? SchedulerFactory.EulerKarras : SchedulerFactory.Euler;
+
+    /// <summary>use_karras_sigmas: the noise levels of Karras et al. (2022) between the first and last step's σ.</summary>
+    public bool UseKarrasSigmas { get; }
 
     /// <inheritdoc />
     public int NumTrainTimesteps => schedule.NumTrainTimesteps;
@@ -97,10 +102,21 @@ public sealed class EulerDiscreteScheduler : INoiseScheduler
     /// <inheritdoc />
     public void SetTimesteps(int steps)
     {
-        SchedulerGuards.CheckStepCount(steps, NumTrainTimesteps);
-        int train = NumTrainTimesteps;
+        (timesteps, sigmas) = ComputeSchedule(schedule, steps, UseKarrasSigmas, FinalSigmasType);
+        Reset();
+    }
+
+    /// <summary>
+    /// The timesteps and σ (plus the final σ) of diffusers' Euler schedulers for <paramref name="steps"/> steps;
+    /// Euler ancestral shares them.
+    /// </summary>
+    internal static (float[] Timesteps, double[] Sigmas) ComputeSchedule(
+        TrainingNoiseSchedule schedule, int steps, bool karras, FinalSigmasType finalSigmas)
+    {
+        SchedulerGuards.CheckStepCount(steps, schedule.NumTrainTimesteps);
+        int train = schedule.NumTrainTimesteps;
         double[] values;
-        switch (TimestepSpacing)
+        switch (schedule.TimestepSpacing)
         {
             case TimestepSpacing.Linspace:
                 // np.linspace(0, train - 1, steps, dtype=float32)[::-1]
@@ -117,7 +133,7 @@ public sealed class EulerDiscreteScheduler : INoiseScheduler
                 values = new double[steps];
                 for (int i = 0; i < steps; i++)
                 {
-                    values[i] = (double)(steps - 1 - i) * ratio + StepsOffset;
+                    values[i] = (double)(steps - 1 - i) * ratio + schedule.StepsOffset;
                 }
                 break;
             case TimestepSpacing.Trailing:
@@ -127,13 +143,24 @@ public sealed class EulerDiscreteScheduler : INoiseScheduler
                     .ToArray();
                 break;
             default:
-                throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
+                throw new InvalidOperationException($"unknown timestep spacing {schedule.TimestepSpacing}");
         }
 
         // diffusers rounds the timesteps to float32 before interpolating σ at them.
-        timesteps = values.Select(v => (float)v).ToArray();
-        sigmas = schedule.SigmasAt(timesteps, FinalSigmasType);
-        Reset();
+        var stepTimesteps = values.Select(v => (float)v).ToArray();
+        var stepSigmas = schedule.SigmasAt(stepTimesteps, finalSigmas);
+        if (karras)
+        {
+            // Karras noise levels from the first step's σ down to the last's; each timestep is the fractional
+            // training timestep of its σ, interpolated in ln σ (not rounded).
+            var levels = TrainingNoiseSchedule.KarrasSigmas(stepSigmas[steps - 1], stepSigmas[0], steps);
+            for (int i = 0; i < steps; i++)
+            {
+                stepSigmas[i] = levels[i];
+                stepTimesteps[i] = (float)schedule.TimestepOfSigma(levels[i]);
+            }
+        }
+        return (stepTimesteps, stepSigmas);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ namespace Dice.Core.Schedulers;
 /// Enumerated values (<c>beta_schedule</c>, <c>prediction_type</c>, <c>timestep_spacing</c>,
 /// <c>final_sigmas_type</c>, <c>solver_type</c>) are checked while parsing, so an unknown value fails with the key,
 /// the value and the file even if the chosen scheduler would not read it. Values that name a known diffusers feature
-/// Dice does not implement (thresholding, Karras sigmas, ...) fail when a scheduler that would use them is built.
+/// Dice does not implement (thresholding, exponential sigmas, ...) fail when a scheduler that would use them is built.
 /// </remarks>
 public sealed record SchedulerConfig
 {
@@ -69,7 +69,7 @@ public sealed record SchedulerConfig
     /// <summary><c>solver_order</c> (DPM-Solver++; default 2; Dice implements 1 and 2).</summary>
     public int? SolverOrder { get; init; }
 
-    /// <summary><c>algorithm_type</c> (DPM-Solver++; default dpmsolver++; Dice implements dpmsolver++ only).</summary>
+    /// <summary><c>algorithm_type</c> (DPM-Solver++; default dpmsolver++; Dice implements dpmsolver++ and sde-dpmsolver++).</summary>
     public string? AlgorithmType { get; init; }
 
     /// <summary><c>solver_type</c> (DPM-Solver++; default midpoint; logrho / bh1 / bh2 from DEIS / UniPC read as midpoint).</summary>
@@ -102,7 +102,7 @@ public sealed record SchedulerConfig
     /// <summary><c>rescale_betas_zero_snr</c> (default false; Dice implements false only).</summary>
     public bool? RescaleBetasZeroSnr { get; init; }
 
-    /// <summary><c>use_karras_sigmas</c> (DPM-Solver++ and Euler; default false; Dice implements false only).</summary>
+    /// <summary><c>use_karras_sigmas</c> (DPM-Solver++ and Euler; default false): the noise levels of Karras et al. 2022.</summary>
     public bool? UseKarrasSigmas { get; init; }
 
     /// <summary><c>use_exponential_sigmas</c> (default false; Dice implements false only).</summary>

@@ -104,6 +104,58 @@ internal sealed class TrainingNoiseSchedule
         return sigmas;
     }
 
+    /// <summary>ρ of the Karras et al. (2022) noise levels (their equation 5; the value the paper and diffusers use).</summary>
+    public const double KarrasRho = 7.0;
+
+    /// <summary>
+    /// The <paramref name="steps"/> noise levels of Karras et al. (2022), equation 5, from <paramref name="sigmaMax"/>
+    /// down to <paramref name="sigmaMin"/>: σ_i = (σ_max^(1/ρ) + i / (n − 1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, ρ = 7
+    /// (with one step, σ_max alone).
+    /// </summary>
+    public static double[] KarrasSigmas(double sigmaMin, double sigmaMax, int steps)
+    {
+        var ramp = TimestepGrid.Linspace(0, 1, steps);
+        double minRoot = Math.Pow(sigmaMin, 1.0 / KarrasRho);
+        double maxRoot = Math.Pow(sigmaMax, 1.0 / KarrasRho);
+        var sigmas = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            sigmas[i] = Math.Pow(maxRoot + ramp[i] * (minRoot - maxRoot), KarrasRho);
+        }
+        return sigmas;
+    }
+
+    /// <summary>
+    /// The (fractional) training timestep whose noise level is <paramref name="sigma"/>: linear interpolation of the
+    /// timestep in ln σ between the two training timesteps around it, clamped to [0, NumTrainTimesteps − 1]; this is
+    /// how diffusers maps Karras noise levels back to timesteps.
+    /// </summary>
+    public double TimestepOfSigma(double sigma)
+    {
+        int count = NumTrainTimesteps;
+        if (count == 1)
+        {
+            return 0;
+        }
+        double logSigma = Math.Log(Math.Max(sigma, 1e-10));
+        // low: the last training timestep whose ln σ is at most ln σ (0 if none), at most count − 2.
+        int low = 0;
+        for (int t = 0; t < count; t++)
+        {
+            if (LogSigma(t) <= logSigma)
+            {
+                low = t;
+            }
+        }
+        low = Math.Min(low, count - 2);
+        double lowLog = LogSigma(low);
+        double highLog = LogSigma(low + 1);
+        double w = Math.Clamp((lowLog - logSigma) / (lowLog - highLog), 0.0, 1.0);
+        return (1 - w) * low + w * (low + 1);
+    }
+
+    private double LogSigma(int t) => Math.Log(Sigma(t));
+
     /// <summary>Throws <see cref="NotSupportedException"/> when a key asks for a diffusers feature Dice does not implement.</summary>
     public void Unsupported(bool? value, string key, string shown)
     {

@@ -11,6 +11,12 @@ public sealed class SchedulerFactoryTests
     [InlineData("Euler", typeof(EulerDiscreteScheduler))]
     [InlineData("ddim", typeof(DdimScheduler))]
     [InlineData("DDIM", typeof(DdimScheduler))]
+    [InlineData("dpmpp-2m-karras", typeof(DpmSolverMultistepScheduler))]
+    [InlineData("dpmpp-2m-sde", typeof(DpmSolverMultistepScheduler))]
+    [InlineData("DPMPP-2M-SDE-Karras", typeof(DpmSolverMultistepScheduler))]
+    [InlineData("euler-karras", typeof(EulerDiscreteScheduler))]
+    [InlineData("Euler-A", typeof(EulerAncestralDiscreteScheduler))]
+    [InlineData("pndm", typeof(PndmScheduler))]
     public void Creates_schedulers_by_name_ignoring_case(string name, Type expected)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.Empty);
@@ -21,13 +27,15 @@ public sealed class SchedulerFactoryTests
     [Fact]
     public void Unknown_names_are_rejected_listing_the_valid_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("plms", SchedulerConfig.Empty));
-        Assert.Contains("'plms'", error.Message, StringComparison.Ordinal);
-        foreach (var name in new[] { "dpmpp-2m", "euler", "ddim" })
+        // The names web UIs and diffusers users give these samplers ("DPM++ 2M Karras", "Euler a", ...).
+        string[] names = ["dpmpp-2m", "dpmpp-2m-karras", "dpmpp-2m-sde", "dpmpp-2m-sde-karras", "euler", "euler-karras", "euler-a", "ddim", "pndm"];
+        var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("lms", SchedulerConfig.Empty));
+        Assert.Contains("'lms'", error.Message, StringComparison.Ordinal);
+        foreach (var name in names)
         {
             Assert.Contains(name, error.Message, StringComparison.Ordinal);
         }
-        Assert.Equal(["dpmpp-2m", "euler", "ddim"], SchedulerFactory.Names);
+        Assert.Equal(names, SchedulerFactory.Names);
     }
 
     [Fact]

@@ -7,8 +7,16 @@ public sealed class StepLoopTests
 {
     public static TheoryData<string> Names => new(SchedulerFactory.Names);
 
-    private static INoiseScheduler Create(string name) =>
-        SchedulerFactory.Create(name, SchedulerConfig.Parse(StableDiffusion15TimestepTests.ClassicConfig));
+    /// <summary>The scheduler, given (when stochastic) noise that depends on the position only, repeating every 40 values.</summary>
+    private static INoiseScheduler Create(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.Parse(StableDiffusion15TimestepTests.ClassicConfig));
+        if (scheduler is IStochasticScheduler stochastic)
+        {
+            stochastic.UseNoise(new PatternNoise(40));
+        }
+        return scheduler;
+    }
 
     /// <summary>A deterministic, element-wise stand-in for a UNet: a smooth function of the scaled input and the timestep.</summary>
     private static void FakeModel(ReadOnlySpan<float> input, float t, Span<float> output)
@@ -110,7 +118,7 @@ public sealed class StepLoopTests
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(1001));
         scheduler.SetTimesteps(5);
-        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Step(new float[4], 5, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Step(new float[4], scheduler.StepCount, new float[4])); // PNDM: 6 calls for 5 steps
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.ModelInputScale(-1));
         Assert.Throws<ArgumentException>(() => scheduler.Step(new float[4], 0, new float[5]));
         Assert.Throws<ArgumentException>(() => scheduler.AddNoise(new float[4], new float[3], 0, new float[4]));
