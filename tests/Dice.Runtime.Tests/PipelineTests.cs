@@ -107,8 +107,13 @@ public class PipelineTests(TinyOnnxModel model)
 
     [Theory]
     [InlineData("dpmpp-2m")]
+    [InlineData("dpmpp-2m-karras")]
+    [InlineData("dpmpp-2m-sde")]
     [InlineData("euler")]
+    [InlineData("euler-karras")]
+    [InlineData("euler-a")]
     [InlineData("ddim")]
+    [InlineData("pndm")]
     public void Every_scheduler_samples_finite_images(string scheduler)
     {
         using var pipeline = StableDiffusionPipeline.Load(model.Plain);
@@ -116,6 +121,23 @@ public class PipelineTests(TinyOnnxModel model)
         var image = result.Images[0];
         Assert.Equal(32 * 32 * 3, image.Pixels.ToArray().Length);
         Assert.True(image.Pixels.ToArray().Distinct().Count() > 1, "the image should not be flat");
+    }
+
+    /// <summary>Stochastic samplers draw their per-step noise from the generation's seeded source, after the initial latents.</summary>
+    [Theory]
+    [InlineData("euler-a")]
+    [InlineData("dpmpp-2m-sde")]
+    public void A_stochastic_sampler_repeats_with_its_seed_and_its_step_noise_changes_the_image(string scheduler)
+    {
+        using var pipeline = StableDiffusionPipeline.Load(model.Plain);
+        byte[] Png(string name, ulong seed) =>
+            PngEncoder.Encode(pipeline.Generate(Request(GenerationMode.Cfg, steps: 4, seed: seed) with { Scheduler = name }).Images[0]);
+
+        Assert.Equal(Png(scheduler, 3), Png(scheduler, 3));
+        Assert.NotEqual(Png(scheduler, 3), Png(scheduler, 4));
+        // Same initial latents, same timesteps; only the noise added each step differs from the deterministic sampler.
+        var deterministic = scheduler == "euler-a" ? "euler" : "dpmpp-2m";
+        Assert.NotEqual(Png(deterministic, 3), Png(scheduler, 3));
     }
 
     [Fact]

@@ -151,12 +151,15 @@ public sealed class StableDiffusionPipeline : IDisposable
 
         clock.Restart();
         var latents = new float[n * latentCount];
-        new GaussianNoise(request.Seed).Fill(latents);
+        // One source per generation: the initial latents first, then the per-step noise of stochastic samplers.
+        var noise = new GaussianNoise(request.Seed);
+        noise.Fill(latents);
         var cfg = request.Mode == GenerationMode.Cfg;
         using (var denoiser = new OnnxUnetDenoiser(unet, context, n, channels, latentHeight, latentWidth, tokenizer.MaxLength,
             hiddenWidth, cfg, request.CfgSequential))
         {
-            DenoisingLoop.Run(scheduler, denoiser, latents, cfg ? (float)request.GuidanceScale : null, progress, cancellationToken);
+            DenoisingLoop.Run(scheduler, denoiser, latents, cfg ? (float)request.GuidanceScale : null, progress, cancellationToken,
+                stepNoise: noise);
         }
         var denoising = clock.Elapsed;
 

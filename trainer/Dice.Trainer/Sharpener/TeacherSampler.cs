@@ -103,7 +103,9 @@ public sealed class TeacherSampler
             context = cat([uncond, cond]);
         }
         var denoiser = new TeacherDenoiser(unet, Device, [n, LatentChannels, LatentHeight, LatentWidth], cond, context);
-        DenoisingLoop.Run(scheduler, denoiser, latents, context is null ? null : (float)guidanceScale);
+        // Only a stochastic scheduler (a teacher configured for SDE DPM-Solver++) reads per-step noise; a fixed seed keeps
+        // validation grids repeatable.
+        DenoisingLoop.Run(scheduler, denoiser, latents, context is null ? null : (float)guidanceScale, stepNoise: new GaussianNoise(0));
         return latents;
     }
 }
