@@ -151,6 +151,94 @@ public class PipelineTests(TinyOnnxModel model)
         Assert.Contains("no negative_input_ids input", negative.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A 32×32 test card: left half red, right half a blue-green ramp.</summary>
+    private static RgbImage Card()
+    {
+        var image = new RgbImage(32, 32);
+        for (var y = 0; y < 32; y++)
+        {
+            for (var x = 0; x < 32; x++)
+            {
+                image.SetPixel(x, y, x < 16 ? new RgbColor(220, 30, 30) : new RgbColor(0, (byte)(8 * y), 200));
+            }
+        }
+        return image;
+    }
+
+    [Theory]
+    [InlineData(GenerationMode.Unguided, 10, 0.35, 3)]
+    [InlineData(GenerationMode.Cfg, 10, 1.0, 10)]
+    [InlineData(GenerationMode.Dice, 7, 0.5, 3)]
+    public void Image_to_image_runs_the_last_int_steps_times_strength_steps(GenerationMode mode, int steps, double strength, int runs)
+    {
+        // diffusers' img2img: init_timestep = min(int(steps × strength), steps); the schedule from steps − init_timestep.
+        using var pipeline = StableDiffusionPipeline.Load(model.WithDice);
+        var request = Request(mode, steps: steps) with { InitImage = Card(), Strength = strength, Height = null, Width = null };
+        var progress = new List<StepProgress>();
+        var result = pipeline.Generate(request, new InlineProgress(progress.Add));
+        Assert.Equal(runs, result.UnetCalls);
+        Assert.Equal(runs, progress.Count);
+        Assert.Equal(runs, progress[^1].Steps);
+        Assert.Equal((32, 32), (result.Images[0].Width, result.Images[0].Height));
+    }
+
+    [Fact]
+    public void The_init_image_enters_the_output()
+    {
+        // The card against its negative, same seed and settings: the encoded image is what differs, so must the output.
+        using var pipeline = StableDiffusionPipeline.Load(model.Plain);
+        var card = Card();
+        var negative = new RgbImage(32, 32, card.Pixels.ToArray().Select(p => (byte)(255 - p)).ToArray());
+        byte[] Run(RgbImage image) => PngEncoder.Encode(pipeline.Generate(Request(GenerationMode.Unguided, steps: 10) with
+        {
+            InitImage = image, Strength = 0.5, Scheduler = "ddim",
+        }).Images[0]);
+        Assert.NotEqual(Run(card), Run(negative));
+        Assert.Equal(Run(card), Run(card));
+    }
+
+    [Fact]
+    public void Image_to_image_settings_that_cannot_run_are_refused()
+    {
+        using var pipeline = StableDiffusionPipeline.Load(model.Plain);
+        var request = Request(GenerationMode.Cfg, steps: 4) with { InitImage = Card() };
+        Assert.Contains("the init image is 32×32 and the output 32×48",
+            Assert.Throws<ArgumentException>(() => pipeline.Generate(request with { Height = 48 })).Message, StringComparison.Ordinal);
+        Assert.Contains("strength must lie in (0, 1]",
+            Assert.Throws<ArgumentException>(() => pipeline.Generate(request with { Strength = 1.5 })).Message, StringComparison.Ordinal);
+        Assert.Contains("runs no step",
+            Assert.Throws<ArgumentException>(() => pipeline.Generate(request with { Strength = 0.2 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Guidance_rescale_changes_cfg_only_and_other_modes_refuse_it()
+    {
+        using var pipeline = StableDiffusionPipeline.Load(model.WithDice);
+        byte[] Png(double rescale) => PngEncoder.Encode(pipeline.Generate(Request(GenerationMode.Cfg, steps: 3) with { GuidanceRescale = rescale }).Images[0]);
+        Assert.NotEqual(Png(0), Png(0.7));
+        Assert.Equal(Png(0.7), Png(0.7));
+        foreach (var mode in new[] { GenerationMode.Dice, GenerationMode.Unguided })
+        {
+            Assert.Contains("guidance rescale",
+                Assert.Throws<ArgumentException>(() => pipeline.Generate(Request(mode, steps: 1) with { GuidanceRescale = 0.7 })).Message,
+                StringComparison.Ordinal);
+        }
+        Assert.Contains("[0, 1]", Assert.Throws<ArgumentException>(() =>
+            pipeline.Generate(Request(GenerationMode.Cfg, steps: 1) with { GuidanceRescale = 1.5 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clip_skip_and_beta_the_folder_cannot_honour_are_refused()
+    {
+        using var pipeline = StableDiffusionPipeline.Load(model.WithDice);
+        Assert.Contains("only last_hidden_state and pooler_output", Assert.Throws<ArgumentException>(() =>
+            pipeline.Generate(Request(GenerationMode.Cfg, steps: 1) with { ClipSkip = 1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("use mode dice with a negative prompt", Assert.Throws<ArgumentException>(() =>
+            pipeline.Generate(Request(GenerationMode.Dice, steps: 1) with { Beta = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("use mode dice with a negative prompt", Assert.Throws<ArgumentException>(() =>
+            pipeline.Generate(Request(GenerationMode.Cfg, steps: 1) with { Beta = 2, NegativePrompt = "blurry" })).Message, StringComparison.Ordinal);
+    }
+
     private sealed class InlineProgress(Action<StepProgress> report) : IProgress<StepProgress>
     {
         public void Report(StepProgress value) => report(value);

@@ -12,7 +12,7 @@ namespace Dice.Cli.Commands;
 [Verb("generate", HelpText = "Generate images from prompts (DICE: one UNet call per step; CFG: two).")]
 public sealed class GenerateOptions
 {
-    [Value(0, MetaName = "prompt", Min = 1, HelpText = "One or more prompts.")]
+    [Value(0, MetaName = "prompt", HelpText = "One or more prompts (none with --from).")]
     public IEnumerable<string> Prompts { get; set; } = [];
 
     [Option("model", HelpText = "ONNX model folder (default: the embedded dice-mini).")]
@@ -51,6 +51,31 @@ public sealed class GenerateOptions
     [Option("width", HelpText = "Image width in pixels (default: the model's).")]
     public int? Width { get; set; }
 
+    [Option("beta", HelpText = "DICE's negative-prompt strength β in c_dice = c + α·r(c, c_n) − β·(c_n − c_null) (default 1; needs "
+        + "--mode dice and --negative-prompt). β 0 keeps the negative prompt only as the sharpener's input. The reference code has no "
+        + "negative prompt and uses only alpha: it matches DICE without --negative-prompt, where β plays no part.")]
+    public double? Beta { get; set; }
+
+    [Option("guidance-rescale", Default = 0.0, HelpText = "CFG only: guidance rescale φ in [0, 1] (Lin et al. 2023, diffusers' "
+        + "guidance_rescale): each image's CFG output rescaled to the standard deviation of its conditional prediction, mixed by φ.")]
+    public double GuidanceRescale { get; set; }
+
+    [Option("clip-skip", Default = 0, HelpText = "Condition on the text encoder's hidden state −(n + 1), as diffusers' clip_skip; "
+        + "needs an encoder that outputs its hidden states, which Dice's exports do not, so only 0 is accepted for them.")]
+    public int ClipSkip { get; set; }
+
+    [Option("init-image", HelpText = "Image-to-image: start from this PNG or JPEG (encoded by the model's vae_encoder), in every mode. "
+        + "The output takes its size; an explicit --height/--width must match it.")]
+    public string? InitImage { get; set; }
+
+    [Option("strength", HelpText = "Image-to-image: how much of the schedule runs, in (0, 1] (default 0.8, as diffusers): the last "
+        + "int(steps × strength) steps, from the image noised to the first of them.")]
+    public double? Strength { get; set; }
+
+    [Option("from", HelpText = "Regenerate the image a sidecar (.json) describes, with every setting it records; only --out, "
+        + "--model (the folder moved) and --ep may be given with it.")]
+    public string? From { get; set; }
+
     [Option("ep", Default = "cpu", HelpText = "Execution provider: cpu or cuda.")]
     public string ExecutionProvider { get; set; } = "cpu";
 
@@ -72,6 +97,10 @@ public static class GenerateCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         var prompts = options.Prompts.ToList();
+        if (options.From is not null)
+        {
+            return RunFromSidecar(options, prompts, output);
+        }
         if (prompts.Count == 0)
         {
             throw new DiceUsageException("no prompt given: dice generate \"a red circle on a blue background\"");
@@ -79,6 +108,10 @@ public static class GenerateCommand
         if (!options.Output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             throw new DiceUsageException($"--out {options.Output} must name a .png file");
+        }
+        if (options.Compare && options.InitImage is not null)
+        {
+            throw new DiceUsageException("--compare is text-to-image only: drop --init-image (and --strength)");
         }
         if (options.Compare && options.Mode is not null)
         {
@@ -94,6 +127,25 @@ public static class GenerateCommand
             }
             var mode = ParseMode(options.Mode, pipeline.HasDice);
             var request = Request(options, prompts) with { Mode = mode };
+            var initImage = ReadInitImage(options);
+            if (initImage is not null)
+            {
+                request = request with { InitImage = initImage.Value.Image, Strength = options.Strength ?? 0.8 };
+            }
+            return GenerateAndWrite(pipeline, request, null, initImage?.Path, initImage?.Sha256, options.Output, output);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> and writes each image (or, when <paramref name="only"/> is set, that image alone) with
+    /// its sidecar.
+    /// </summary>
+    private static int GenerateAndWrite(StableDiffusionPipeline pipeline, GenerationRequest request, int? only, string? initPath,
+        string? initSha256, string outputPath, TextWriter output)
+    {
+        {
+            var mode = request.Mode;
+            var prompts = request.Prompts;
             GenerationResult result;
             try
             {
@@ -103,14 +155,23 @@ public static class GenerateCommand
             {
                 throw new DiceUsageException(e.Message, e);
             }
-            var files = OutputPaths(options.Output, result.Images.Count);
-            for (var i = 0; i < files.Count; i++)
+            var indices = only is { } single ? [single] : Enumerable.Range(0, result.Images.Count).ToList();
+            var files = OutputPaths(outputPath, indices.Count);
+            for (var k = 0; k < files.Count; k++)
             {
-                var prompt = prompts[i / options.Batch];
+                var i = indices[k];
+                var prompt = prompts[i / request.ImagesPerPrompt];
                 var settings = Settings(pipeline, request, prompt, i, result);
-                PngFile.Write(files[i], result.Images[i]);
-                AtomicFile.WriteAllText(Path.ChangeExtension(files[i], ".json"), JsonSerializer.Serialize(settings, Indented));
-                output.WriteLine(files[i]);
+                settings["prompts"] = prompts;
+                settings["beta"] = request.Mode == GenerationMode.Dice ? request.Beta : null;
+                settings["guidance_rescale"] = request.Mode == GenerationMode.Cfg ? request.GuidanceRescale : null;
+                settings["clip_skip"] = request.ClipSkip;
+                settings["init_image"] = initPath;
+                settings["init_image_sha256"] = initSha256;
+                settings["strength"] = request.InitImage is null ? null : request.Strength;
+                PngFile.Write(files[k], result.Images[i]);
+                AtomicFile.WriteAllText(Path.ChangeExtension(files[k], ".json"), JsonSerializer.Serialize(settings, Indented));
+                output.WriteLine(files[k]);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{mode.ToString().ToLowerInvariant()}: {result.Images.Count} image(s), {result.UnetCalls} UNet calls, {result.Total.TotalSeconds:F2} s"));
@@ -126,6 +187,9 @@ public static class GenerateCommand
         GuidanceScale = options.Guidance,
         CfgSequential = options.CfgSequential,
         Alpha = options.Alpha,
+        Beta = options.Beta ?? 1.0,
+        GuidanceRescale = options.GuidanceRescale,
+        ClipSkip = options.ClipSkip,
         Steps = options.Steps,
         Scheduler = options.Scheduler,
         Seed = options.Seed,
@@ -133,6 +197,88 @@ public static class GenerateCommand
         Height = options.Height,
         Width = options.Width,
     };
+
+    /// <summary>The --init-image, read, with its absolute path and SHA-256 for the sidecar; null without one.</summary>
+    private static (RgbImage Image, string Path, string Sha256)? ReadInitImage(GenerateOptions options)
+    {
+        if (options.InitImage is null)
+        {
+            if (options.Strength is not null)
+            {
+                throw new DiceUsageException("--strength is for image-to-image: add --init-image PATH, or drop --strength");
+            }
+            return null;
+        }
+        var path = Path.GetFullPath(options.InitImage);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiceUsageException($"--init-image {options.InitImage}: cannot read it ({e.Message}); pass a PNG or JPEG file", e);
+        }
+        try
+        {
+            return (ImageFile.Decode(bytes, options.InitImage), path, GenerationSidecar.Sha256(bytes));
+        }
+        catch (ImageFormatException e)
+        {
+            throw new DiceUsageException($"--init-image {e.Message}; pass a PNG or JPEG file", e);
+        }
+    }
+
+    /// <summary>
+    /// `dice generate --from SIDECAR.json`: reruns the run the sidecar records and writes its one image to --out, so
+    /// the PNG comes out byte for byte as before (same model folder and execution provider). Only --out, --model and
+    /// --ep may accompany it: every other setting comes from the sidecar.
+    /// </summary>
+    private static int RunFromSidecar(GenerateOptions options, IReadOnlyList<string> prompts, TextWriter output)
+    {
+        var given = new List<string>();
+        void Check(bool set, string name)
+        {
+            if (set)
+            {
+                given.Add(name);
+            }
+        }
+        Check(prompts.Count > 0, "a prompt");
+        Check(options.Mode is not null, "--mode");
+        Check(options.Guidance != 7.5, "--guidance");
+        Check(options.CfgSequential, "--cfg-sequential");
+        Check(options.Alpha != 1.0, "--alpha");
+        Check(options.NegativePrompt.Length > 0, "--negative-prompt");
+        Check(options.Beta is not null, "--beta");
+        Check(options.GuidanceRescale != 0, "--guidance-rescale");
+        Check(options.ClipSkip != 0, "--clip-skip");
+        Check(options.InitImage is not null, "--init-image");
+        Check(options.Strength is not null, "--strength");
+        Check(options.Steps != 20, "--steps");
+        Check(options.Scheduler != "dpmpp-2m", "--scheduler");
+        Check(options.Seed != 0, "--seed");
+        Check(options.Batch != 1, "--batch");
+        Check(options.Height is not null, "--height");
+        Check(options.Width is not null, "--width");
+        Check(options.Compare, "--compare");
+        if (given.Count > 0)
+        {
+            throw new DiceUsageException(
+                $"--from takes every setting from the sidecar: drop {string.Join(", ", given)} (only --out, --model and --ep go with --from)");
+        }
+        if (!options.Output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DiceUsageException($"--out {options.Output} must name a .png file");
+        }
+        var sidecar = GenerationSidecar.Read(options.From!);
+        var model = options.Model ?? sidecar.Model
+            ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");
+        var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
+        using var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(model), provider);
+        return GenerateAndWrite(pipeline, sidecar.Request, sidecar.ImageIndex, sidecar.InitImagePath, sidecar.InitImageSha256,
+            options.Output, output);
+    }
 
     /// <summary>
     /// `dice generate --compare`: one grid of unguided | CFG | DICE from the same seed, its sidecar, and one line per
@@ -232,7 +378,7 @@ public static class GenerateCommand
         GenerationResult? result = null;
         ProgressConsole.Run("sampling", task =>
         {
-            task.MaxValue = request.Steps;
+            task.MaxValue = request.Steps - StableDiffusionPipeline.StartStep(request);
             result = pipeline.Generate(request, new InlineProgress<StepProgress>(p => task.Value = p.Step));
         });
         return result!;

@@ -21,8 +21,34 @@ public static class DenoisingLoop
     /// ignored by the others.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before a step.</exception>
+    /// <param name="guidanceRescale">
+    /// Under classifier-free guidance, the guidance rescale φ of Lin et al. (2023, eq. 15–16) applied per image of a
+    /// batch of <paramref name="batch"/>: 0 (the default) leaves ε_u + w·(ε_c − ε_u) as it is.
+    /// </param>
     public static void Run(INoiseScheduler scheduler, IDenoiser denoiser, Span<float> latents, float? guidanceScale,
-        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
+        IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default, float guidanceRescale = 0f, int batch = 1,
+        INoiseSource? stepNoise = null)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        if (scheduler.StepCount <= 0)
+        {
+            throw new ArgumentException("the scheduler has no timesteps: call SetTimesteps first", nameof(scheduler));
+        }
+        var sigma = scheduler.InitNoiseSigma;
+        for (var i = 0; i < latents.Length; i++)
+        {
+            latents[i] *= sigma;
+        }
+        RunFrom(scheduler, denoiser, latents, 0, guidanceScale, guidanceRescale, batch, progress, cancellationToken, stepNoise);
+    }
+
+    /// <summary>
+    /// Image-to-image: denoises <paramref name="latents"/>, already noised to the level of step
+    /// <paramref name="startStep"/> (the scheduler's AddNoise), from that step to the last; nothing is scaled by the
+    /// initial sigma. Progress counts the steps that run (1 … StepCount − <paramref name="startStep"/>).
+    /// </summary>
+    public static void RunFrom(INoiseScheduler scheduler, IDenoiser denoiser, Span<float> latents, int startStep, float? guidanceScale,
+        float guidanceRescale = 0f, int batch = 1, IProgress<StepProgress>? progress = null, CancellationToken cancellationToken = default,
         INoiseSource? stepNoise = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -37,17 +63,20 @@ public static class DenoisingLoop
         {
             throw new ArgumentException("the scheduler has no timesteps: call SetTimesteps first", nameof(scheduler));
         }
-        var sigma = scheduler.InitNoiseSigma;
-        for (var i = 0; i < latents.Length; i++)
+        if (startStep < 0 || startStep >= steps)
         {
-            latents[i] *= sigma;
+            throw new ArgumentOutOfRangeException(nameof(startStep), startStep, $"the first step must be in [0, {steps})");
+        }
+        if (batch <= 0 || latents.Length % batch != 0)
+        {
+            throw new ArgumentException($"{latents.Length} latent values do not split into {batch} images", nameof(batch));
         }
 
         var count = latents.Length;
         var modelInput = new float[count];
         var prediction = new float[count];
         var pair = guidanceScale is null ? null : new float[2 * count];
-        for (var step = 0; step < steps; step++)
+        for (var step = startStep; step < steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             latents.CopyTo(modelInput);
@@ -60,15 +89,19 @@ public static class DenoisingLoop
             else
             {
                 denoiser.PredictUnconditionalAndConditionalNoise(modelInput, t, pair);
-                Guide(pair, guidanceScale!.Value, prediction);
+                Guide(pair, guidanceScale!.Value, guidanceRescale, batch, prediction);
             }
             scheduler.Step(prediction, step, latents);
-            progress?.Report(new StepProgress(step + 1, steps));
+            progress?.Report(new StepProgress(step - startStep + 1, steps - startStep));
         }
     }
 
-    /// <summary>ε = ε_u + w·(ε_c − ε_u) from <paramref name="pair"/> = [ε_u; ε_c].</summary>
-    private static void Guide(ReadOnlySpan<float> pair, float w, Span<float> prediction)
+    /// <summary>
+    /// ε = ε_u + w·(ε_c − ε_u) from <paramref name="pair"/> = [ε_u; ε_c]; with <paramref name="rescale"/> φ ≠ 0, each of
+    /// the <paramref name="batch"/> images' ε is then mixed with itself rescaled to the standard deviation of its ε_c:
+    /// ε ← φ·ε·σ(ε_c)/σ(ε) + (1 − φ)·ε (Lin et al. 2023, eq. 15–16; σ over all of an image's values, in double).
+    /// </summary>
+    public static void Guide(ReadOnlySpan<float> pair, float w, float rescale, int batch, Span<float> prediction)
     {
         var count = prediction.Length;
         for (var i = 0; i < count; i++)
@@ -76,5 +109,42 @@ public static class DenoisingLoop
             var unconditional = pair[i];
             prediction[i] = unconditional + w * (pair[count + i] - unconditional);
         }
+        if (rescale == 0f)
+        {
+            return;
+        }
+        var perImage = count / batch;
+        for (var b = 0; b < batch; b++)
+        {
+            var guided = prediction.Slice(b * perImage, perImage);
+            var conditional = pair.Slice(count + b * perImage, perImage);
+            var guidedStd = StandardDeviation(guided);
+            if (guidedStd == 0)
+            {
+                continue;
+            }
+            var factor = rescale * (StandardDeviation(conditional) / guidedStd) + (1.0 - rescale);
+            for (var i = 0; i < guided.Length; i++)
+            {
+                guided[i] = (float)(guided[i] * factor);
+            }
+        }
+    }
+
+    /// <summary>The population standard deviation (the ratio of two of them is the same with Bessel's correction).</summary>
+    private static double StandardDeviation(ReadOnlySpan<float> values)
+    {
+        var mean = 0.0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+        mean /= values.Length;
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += (v - mean) * (v - mean);
+        }
+        return Math.Sqrt(sum / values.Length);
     }
 }

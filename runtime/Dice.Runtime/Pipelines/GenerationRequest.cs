@@ -1,3 +1,5 @@
+using Dice.Core.Images;
+
 namespace Dice.Runtime.Pipelines;
 
 /// <summary>What to generate. Every field that changes the image is recorded in the image's sidecar.</summary>
@@ -19,7 +21,11 @@ public sealed record GenerationRequest
     /// <summary>DICE's sharpening strength.</summary>
     public double Alpha { get; init; } = 1.0;
 
-    /// <summary>DICE's negative-prompt strength (used with a negative prompt).</summary>
+    /// <summary>
+    /// DICE's negative-prompt strength β in c_dice = c + α·r(c, c_n) − β·(c_n − c_null); it acts only with a negative
+    /// prompt (with none, c_n = c_null and the term vanishes). β = 0 keeps the negative prompt only as the sharpener's
+    /// second input. The reference code has no negative prompt, so it is DICE without one, where β plays no part.
+    /// </summary>
     public double Beta { get; init; } = 1.0;
 
     /// <summary>
@@ -41,4 +47,30 @@ public sealed record GenerationRequest
     public int? Height { get; init; }
 
     public int? Width { get; init; }
+
+    /// <summary>
+    /// CFG only: the guidance rescale φ in [0, 1] of Lin et al. (2023, eq. 15–16), diffusers' guidance_rescale; 0 for
+    /// none. Refused under DICE and unguided sampling, which have no CFG combination to rescale.
+    /// </summary>
+    public double GuidanceRescale { get; init; }
+
+    /// <summary>
+    /// diffusers' clip_skip: condition on the text encoder's hidden state −(clip_skip + 1) after the final layer norm;
+    /// 0 for the last layer. Needs a text encoder that outputs its hidden states, which no folder Dice exports does,
+    /// so anything but 0 is refused for them.
+    /// </summary>
+    public int ClipSkip { get; init; }
+
+    /// <summary>
+    /// Image-to-image: the image to start from (encoded by the folder's vae_encoder), of the output size; null for
+    /// text-to-image.
+    /// </summary>
+    public RgbImage? InitImage { get; init; }
+
+    /// <summary>
+    /// Image-to-image: how much of the schedule runs, in (0, 1], as diffusers' strength: the last
+    /// int(Steps × Strength) steps run, from the init image noised to the first of them (1: every step, from the
+    /// image noised to the first timestep's level). Ignored without <see cref="InitImage"/>.
+    /// </summary>
+    public double Strength { get; init; } = 0.8;
 }

@@ -99,12 +99,18 @@ public sealed record ModeComparison(IReadOnlyList<ModeRun> Runs, RgbImage Grid)
                 $"model folder {pipeline.Folder.Root} has no {OnnxModelFolder.TextEncoderDice}/model.onnx, so there is no DICE column to compare: " +
                 "train a sharpener with `dice train` and fuse it with `dice export`");
         }
-        var requests = Modes.Select(mode => request with { Mode = mode }).ToList();
+        // Settings of one mode only (CFG's guidance rescale, DICE's beta) are left at their neutral values in the others.
+        var requests = Modes.Select(mode => request with
+        {
+            Mode = mode,
+            GuidanceRescale = mode == GenerationMode.Cfg ? request.GuidanceRescale : 0,
+            Beta = mode == GenerationMode.Dice ? request.Beta : 1,
+        }).ToList();
         if (warmUp)
         {
             foreach (var r in requests)
             {
-                pipeline.Generate(r with { Steps = 1 }, cancellationToken: cancellationToken);
+                pipeline.Generate(r with { Steps = 1, Strength = 1 }, cancellationToken: cancellationToken);
             }
         }
         var runs = new List<ModeRun>(requests.Count);

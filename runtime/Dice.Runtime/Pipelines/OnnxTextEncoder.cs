@@ -30,6 +30,8 @@ internal sealed class OnnxTextEncoder : IDisposable
 
     public bool AcceptsAlpha => Optional(AlphaInput) is not null;
 
+    public bool AcceptsBeta => Optional(BetaInput) is not null;
+
     public bool AcceptsNegativePrompt => Optional(NegativeIdsInput) is not null;
 
     /// <summary>An input with a default value: ONNX Runtime lists those as overridable initializers.</summary>

@@ -24,6 +24,7 @@ public sealed class StableDiffusionPipeline : IDisposable
     private readonly OnnxUnet unet;
     private readonly OnnxVaeDecoder vaeDecoder;
     private OnnxTextEncoder? diceEncoder;
+    private OnnxVaeEncoder? vaeEncoder;
 
     private StableDiffusionPipeline(OnnxModelFolder folder, RuntimeOptions options)
     {
@@ -93,6 +94,42 @@ public sealed class StableDiffusionPipeline : IDisposable
         return (hidden, tokenizer.MaxLength, width);
     }
 
+    /// <summary>
+    /// The first step image-to-image runs, as diffusers' img2img: int(steps × strength) steps run, the last ones of the
+    /// schedule; 0 for text-to-image.
+    /// </summary>
+    public static int StartStep(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.InitImage is null)
+        {
+            return 0;
+        }
+        var run = Math.Min((int)(request.Steps * request.Strength), request.Steps);
+        return request.Steps - run;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="image"/> with vae_encoder: pixels to [−1, 1], the posterior mean (or the encoder's
+    /// latent_sample) × the scaling factor; [C, H/8, W/8].
+    /// </summary>
+    public float[] EncodeImage(RgbImage image, int channels = 4)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var chw = image.ToChw();
+        for (var i = 0; i < chw.Length; i++)
+        {
+            chw[i] = 2 * chw[i] - 1;
+        }
+        vaeEncoder ??= new OnnxVaeEncoder(Folder.ModelPath(OnnxModelFolder.VaeEncoder), sessionOptions);
+        var latents = vaeEncoder.Encode(chw, image.Height, image.Width, channels);
+        for (var i = 0; i < latents.Length; i++)
+        {
+            latents[i] = (float)(latents[i] * ScalingFactor);
+        }
+        return latents;
+    }
+
     private OnnxTextEncoder DiceEncoder => diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice),
         sessionOptions, OnnxModelFolder.TextEncoderDice);
 
@@ -104,6 +141,7 @@ public sealed class StableDiffusionPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var (height, width) = Validate(request);
+        var startStep = StartStep(request);
         var latentHeight = height / VaeFactor;
         var latentWidth = width / VaeFactor;
         unet.CheckLatentSize(latentHeight, latentWidth, VaeFactor);
@@ -155,11 +193,25 @@ public sealed class StableDiffusionPipeline : IDisposable
         var noise = new GaussianNoise(request.Seed);
         noise.Fill(latents);
         var cfg = request.Mode == GenerationMode.Cfg;
+        var guidance = cfg ? (float)request.GuidanceScale : (float?)null;
+        var rescale = (float)request.GuidanceRescale;
         using (var denoiser = new OnnxUnetDenoiser(unet, context, n, channels, latentHeight, latentWidth, tokenizer.MaxLength,
             hiddenWidth, cfg, request.CfgSequential))
         {
-            DenoisingLoop.Run(scheduler, denoiser, latents, cfg ? (float)request.GuidanceScale : null, progress, cancellationToken,
-                stepNoise: noise);
+            if (request.InitImage is { } init)
+            {
+                var encoded = EncodeImage(init, channels);
+                for (var b = 0; b < n; b++)
+                {
+                    var slice = latents.AsSpan(b * latentCount, latentCount);
+                    scheduler.AddNoise(encoded, slice, startStep, slice);
+                }
+                DenoisingLoop.RunFrom(scheduler, denoiser, latents, startStep, guidance, rescale, n, progress, cancellationToken, noise);
+            }
+            else
+            {
+                DenoisingLoop.Run(scheduler, denoiser, latents, guidance, progress, cancellationToken, rescale, n, noise);
+            }
         }
         var denoising = clock.Elapsed;
 
@@ -234,8 +286,63 @@ public sealed class StableDiffusionPipeline : IDisposable
                 $"model folder {Folder.Root} has no {OnnxModelFolder.TextEncoderDice}/model.onnx: train a sharpener with `dice train` and " +
                 "fuse it with `dice export`, or use --mode cfg");
         }
-        var height = request.Height ?? DefaultHeight;
-        var width = request.Width ?? DefaultWidth;
+        if (request.Beta != 1.0 && (request.Mode != GenerationMode.Dice || request.NegativePrompt.Length == 0))
+        {
+            throw new ArgumentException(
+                $"beta {request.Beta} is DICE's negative-prompt strength: use mode dice with a negative prompt, or beta 1");
+        }
+        if (request.Beta < 0)
+        {
+            throw new ArgumentException($"beta must be 0 or more (the strength of the shift away from the negative prompt), not {request.Beta}");
+        }
+        if (request.Beta != 1.0 && !DiceEncoder.AcceptsBeta)
+        {
+            throw new ArgumentException(
+                $"this {OnnxModelFolder.TextEncoderDice} has a fixed beta of 1 (no {OnnxTextEncoder.BetaInput} input): re-export it with `dice export`, or drop --beta");
+        }
+        if (!double.IsFinite(request.GuidanceRescale) || request.GuidanceRescale < 0 || request.GuidanceRescale > 1)
+        {
+            throw new ArgumentException($"guidance rescale must lie in [0, 1], not {request.GuidanceRescale}");
+        }
+        if (request.GuidanceRescale != 0 && request.Mode != GenerationMode.Cfg)
+        {
+            throw new ArgumentException(
+                $"guidance rescale rescales the CFG combination, which {request.Mode.ToString().ToLowerInvariant()} sampling does not have: use mode cfg, or rescale 0");
+        }
+        if (request.ClipSkip < 0)
+        {
+            throw new ArgumentException($"clip skip must be 0 or more, not {request.ClipSkip}");
+        }
+        if (request.ClipSkip != 0)
+        {
+            throw new ArgumentException(
+                $"clip skip {request.ClipSkip} needs a text encoder that outputs its hidden states and final layer norm, and this folder's " +
+                "text encoders output only last_hidden_state and pooler_output: use clip skip 0");
+        }
+        var height = request.Height ?? request.InitImage?.Height ?? DefaultHeight;
+        var width = request.Width ?? request.InitImage?.Width ?? DefaultWidth;
+        if (request.InitImage is { } init)
+        {
+            if (init.Width != width || init.Height != height)
+            {
+                throw new ArgumentException(
+                    $"the init image is {init.Width}×{init.Height} and the output {width}×{height}: resize the image, or leave out the height and width");
+            }
+            if (!double.IsFinite(request.Strength) || request.Strength <= 0 || request.Strength > 1)
+            {
+                throw new ArgumentException($"strength must lie in (0, 1], not {request.Strength}");
+            }
+            if ((int)(request.Steps * request.Strength) < 1)
+            {
+                throw new ArgumentException(
+                    $"steps × strength = {request.Steps} × {request.Strength} runs no step (image-to-image runs int(steps × strength)): raise steps or strength");
+            }
+            if (!Folder.Has(OnnxModelFolder.VaeEncoder))
+            {
+                throw new ArgumentException(
+                    $"model folder {Folder.Root} has no {OnnxModelFolder.VaeEncoder}/model.onnx, which image-to-image needs: convert the weights again with `dice convert`");
+            }
+        }
         var multiple = VaeFactor * LatentMultiple;
         if (height <= 0 || width <= 0 || height % multiple != 0 || width % multiple != 0)
         {
@@ -268,6 +375,7 @@ public sealed class StableDiffusionPipeline : IDisposable
     {
         textEncoder.Dispose();
         diceEncoder?.Dispose();
+        vaeEncoder?.Dispose();
         unet.Dispose();
         vaeDecoder.Dispose();
         sessionOptions.Dispose();

@@ -82,6 +82,52 @@ public sealed class DenoisingLoopTests
             DenoisingLoop.Run(new DdimScheduler(HalvingBetas), new ConstantDenoiser(0f, 0f), Noise.ToArray(), null));
     }
 
+    [Fact]
+    public void Image_to_image_runs_from_its_start_step_only()
+    {
+        // Starting at step 1 runs t = 0 alone: x_2 = (x − √(1 − ᾱ_0)·ε) / √ᾱ_0 = √2·x − ε with ᾱ_0 = 0.5, ε = 3.
+        var denoiser = new ConstantDenoiser(conditional: 3f, unconditional: 1f);
+        var latents = Noise.ToArray();
+        var reported = new List<StepProgress>();
+        DenoisingLoop.RunFrom(TwoSteps(), denoiser, latents, startStep: 1, guidanceScale: null,
+            progress: new InlineProgress<StepProgress>(reported.Add));
+
+        Assert.Equal([0f], denoiser.Timesteps);
+        Assert.Equal(Noise, denoiser.FirstInput);
+        Assert.Equal([new StepProgress(1, 1)], reported);
+        AssertLatents(Noise.Select(x => Math.Sqrt(2) * x - 3), latents);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DenoisingLoop.RunFrom(TwoSteps(), denoiser, Noise.ToArray(), 2, null));
+    }
+
+    [Fact]
+    public void Guidance_rescale_matches_lin_et_al_by_hand_per_image()
+    {
+        // Two images of four values, w = 2, φ = 0.7. CFG: ε = ε_u + 2·(ε_c − ε_u).
+        // Image 0: ε_u = 0, ε_c = [1, −1, 1, −1] → ε = [2, −2, 2, −2]; σ(ε_c)/σ(ε) = 1/2; factor 0.7/2 + 0.3 = 0.65.
+        // Image 1: ε_u = [4, 3, 2, 1], ε_c = [1, 2, 3, 4] → ε = [−2, 1, 4, 7]; σ(ε_c)² = 1.25, σ(ε)² = 11.25, ratio 1/3;
+        // factor 0.7/3 + 0.3 = 8/15.
+        float[] pair = [0, 0, 0, 0, 4, 3, 2, 1, 1, -1, 1, -1, 1, 2, 3, 4];
+        var prediction = new float[8];
+        DenoisingLoop.Guide(pair, 2f, 0.7f, 2, prediction);
+        double[] expected = [1.3, -1.3, 1.3, -1.3, -2 * 8 / 15.0, 8 / 15.0, 4 * 8 / 15.0, 7 * 8 / 15.0];
+        Assert.All(expected.Zip(prediction), p => Assert.Equal(p.First, p.Second, 1e-6));
+
+        // φ = 0 is plain CFG; φ = 1 gives each image exactly its conditional prediction's standard deviation (eq. 15).
+        DenoisingLoop.Guide(pair, 2f, 0f, 2, prediction);
+        Assert.Equal([2, -2, 2, -2, -2, 1, 4, 7], prediction);
+        DenoisingLoop.Guide(pair, 2f, 1f, 2, prediction);
+        Assert.All(prediction[4..].Zip(new[] { -2 / 3.0, 1 / 3.0, 4 / 3.0, 7 / 3.0 }), p => Assert.Equal(p.Second, p.First, 1e-6));
+    }
+
+    [Fact]
+    public void The_loop_applies_guidance_rescale_to_the_cfg_combination()
+    {
+        // Constant predictions have zero spread, so the rescale leaves them (σ(ε) = 0 is skipped): same as plain CFG.
+        var latents = Noise.ToArray();
+        DenoisingLoop.Run(TwoSteps(), new ConstantDenoiser(3f, 1f), latents, 7.5f, guidanceRescale: 0.7f, batch: 2);
+        AssertLatents(Noise.Select(x => 8.0 * x - Math.Sqrt(63) * 16), latents);
+    }
+
     /// <summary>Float steps of values near 100 agree with the exact ones to a few float ulps.</summary>
     private static void AssertLatents(IEnumerable<double> expected, float[] actual) =>
         Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, Math.Abs(p.First) * 1e-5));
