@@ -63,8 +63,8 @@ public sealed record SharpenerTrainingOptions
 
     /// <summary>
     /// Side of the square images fed to the VAE; null for the UNet's sample_size × the VAE's downscale factor
-    /// (512 for SD1.5), or the VAE's sample_size when the UNet config has none. Images of another size are resized
-    /// to it, nearest neighbour, without keeping the aspect ratio.
+    /// (512 for SD1.5), or the VAE's sample_size when the UNet config has none. Images are cropped to their centred
+    /// square and resized to it bilinearly, as the reference does (<see cref="SharpenerImages.CropAndResize"/>).
     /// </summary>
     public int? ImageSize { get; init; }
 
