@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Dice.Core.Images;
 using Dice.Data;
 using static TorchSharp.torch;
@@ -17,20 +18,31 @@ public static class SharpenerImages
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         var plane = size * size;
         var values = new float[items.Count * 3 * plane];
-        Parallel.For(0, items.Count, b =>
+        try
         {
-            // A broken, unsupported or oversized file raises an ImageFormatException that names it.
-            var pixels = CropAndResize(ImageFile.Read(items[b].ImagePath), size).Pixels;
-            var offset = b * 3 * plane;
-            for (var p = 0; p < plane; p++)
-            {
-                for (var c = 0; c < 3; c++)
-                {
-                    values[offset + (c * plane) + p] = (pixels[(p * 3) + c] / 127.5f) - 1f;
-                }
-            }
-        });
+            Parallel.For(0, items.Count, b => LoadInto(values, b, items[b].ImagePath, size));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The first broken file's own exception (an ImageFormatException naming it), not the parallel loop's wrapper.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return tensor(values, [items.Count, 3, size, size]);
+    }
+
+    private static void LoadInto(float[] values, int b, string path, int size)
+    {
+        // A broken, unsupported or oversized file raises an ImageFormatException that names it.
+        var pixels = CropAndResize(ImageFile.Read(path), size).Pixels;
+        var plane = size * size;
+        var offset = b * 3 * plane;
+        for (var p = 0; p < plane; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                values[offset + (c * plane) + p] = (pixels[(p * 3) + c] / 127.5f) - 1f;
+            }
+        }
     }
 
     /// <summary>
