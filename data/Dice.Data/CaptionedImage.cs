@@ -65,3 +65,36 @@ public sealed class DatasetFormatException : IOException
         return where.Length == 0 ? problem : $"{where}: {problem}";
     }
 }
+
+/// <summary>An image file and all its captions (COCO gives about five an image).</summary>
+/// <param name="ImagePath">Full path of the image file.</param>
+/// <param name="Captions">Its captions, at least one, in the source's order.</param>
+public sealed record ImageCaptions(string ImagePath, IReadOnlyList<string> Captions);
+
+/// <summary>Groupings of <see cref="CaptionedImage"/> lists.</summary>
+public static class CaptionedImages
+{
+    /// <summary>
+    /// The pairs grouped by image file (paths compared exactly): images in order of their first pair, each image's
+    /// captions in pair order, duplicates kept.
+    /// </summary>
+    public static IReadOnlyList<ImageCaptions> GroupByImage(IReadOnlyList<CaptionedImage> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var paths = new List<string>();
+        var captions = new List<List<string>>();
+        foreach (var item in items)
+        {
+            if (!positions.TryGetValue(item.ImagePath, out var position))
+            {
+                position = paths.Count;
+                positions.Add(item.ImagePath, position);
+                paths.Add(item.ImagePath);
+                captions.Add([]);
+            }
+            captions[position].Add(item.Caption);
+        }
+        return paths.Select((path, i) => new ImageCaptions(path, captions[i])).ToList();
+    }
+}

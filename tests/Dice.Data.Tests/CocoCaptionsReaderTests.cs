@@ -37,6 +37,19 @@ public class CocoCaptionsReaderTests
         Assert.Equal(json, ((ICaptionedImageSource)coco).Source);
     }
 
+    [Fact]
+    public void Grouping_by_image_gives_each_image_once_with_all_its_captions()
+    {
+        using var temp = new TempDirectory();
+        var (json, images) = Setup(temp, Valid, "000000000009.jpg", "000000000025.jpg");
+        var groups = CaptionedImages.GroupByImage(CocoCaptionsReader.Read(json, images).Items);
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(Path.Combine(images, "000000000009.jpg"), groups[0].ImagePath);
+        Assert.Equal(["A plate of food."], groups[0].Captions);
+        Assert.Equal(Path.Combine(images, "000000000025.jpg"), groups[1].ImagePath);
+        Assert.Equal(["A giraffe eating leaves.", "A tall giraffe."], groups[1].Captions);
+    }
+
     [Theory]
     [InlineData("""{"images": [], "annotations": [{"image_id": 1, "caption": "x"}]}""", "annotations[0]: image_id 1 is not in \"images\"")]
     [InlineData("""{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"id": 77, "image_id": 2, "caption": "x"}]}""", "annotations[0] (id 77): image_id 2 is not in \"images\"")]

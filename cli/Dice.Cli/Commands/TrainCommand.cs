@@ -1,4 +1,5 @@
 using Dice.Core;
+using Dice.Core.Images;
 using System.Globalization;
 using CommandLine;
 using Dice.Data;
@@ -17,7 +18,8 @@ public sealed class TrainOptions
     [Option("teacher", Required = true, HelpText = "The teacher's diffusers weights folder (text_encoder/, unet/, vae/, tokenizer/, scheduler/).")]
     public string Teacher { get; set; } = "";
 
-    [Option("data", Required = true, HelpText = "An imagefolder dataset (metadata.jsonl) or a COCO captions JSON file (with --images). Images must be PNG.")]
+    [Option("data", Required = true, HelpText = "An imagefolder dataset (metadata.jsonl) or a COCO captions JSON file (with --images); PNG or JPEG images. "
+        + "An image with several captions is trained with one drawn at random each epoch.")]
     public string Data { get; set; } = "";
 
     [Option("images", HelpText = "The images folder of a COCO captions file.")]
@@ -64,6 +66,10 @@ public sealed class TrainOptions
         + "high noise, where CFG sets layout and colours; 1 (default) is the reference's plain L1.")]
     public double SnrCap { get; set; } = 1;
 
+    [Option("vae-sample", Default = "sample", HelpText = "The latents of an image: sample (a seeded draw from the VAE's posterior, "
+        + "as the reference does) or mean (the posterior mean).")]
+    public string VaeSample { get; set; } = "sample";
+
     [Option("inner-dim", Default = 512, HelpText = "The sharpener's inner width.")]
     public int InnerDim { get; set; }
 
@@ -71,7 +77,8 @@ public sealed class TrainOptions
     public int Heads { get; set; }
 
     [Option("image-size", HelpText = "Side of the square training images (default: the UNet's sample_size × the VAE's downscale factor, "
-        + "2^(len(block_out_channels) − 1); or the VAE's sample_size when the UNet config has none); others are resized nearest.")]
+        + "2^(len(block_out_channels) − 1); or the VAE's sample_size when the UNet config has none); images are cropped to their "
+        + "centred square and resized bilinearly to it.")]
     public int? ImageSize { get; set; }
 
     [Option("validation-prompts", HelpText = "A file of validation prompts (one a line) for the grid written with each checkpoint "
@@ -117,6 +124,12 @@ public static class TrainCommand
             "bf16" or "bfloat16" => torch.ScalarType.BFloat16,
             _ => throw new DiceUsageException($"unknown --teacher-precision '{options.TeacherPrecision}': use fp32, fp16 or bf16"),
         };
+        var vaeLatents = options.VaeSample.ToLowerInvariant() switch
+        {
+            "sample" => SharpenerVaeLatents.Sample,
+            "mean" => SharpenerVaeLatents.Mean,
+            _ => throw new DiceUsageException($"unknown --vae-sample '{options.VaeSample}': use sample or mean"),
+        };
         var checkpoints = CheckpointFolder(options.Output);
         SharpenerTrainer trainer;
         try
@@ -146,6 +159,7 @@ public static class TrainCommand
                 InnerDim = options.InnerDim,
                 Heads = options.Heads,
                 ImageSize = options.ImageSize,
+                VaeLatents = vaeLatents,
                 ValidationPrompts = validationPrompts,
                 ValidationSteps = options.ValidationSteps,
                 ValidationSeed = options.ValidationSeed,
@@ -167,16 +181,25 @@ public static class TrainCommand
             }
             Directory.CreateDirectory(checkpoints);
             TrainingRunResult result = null!;
-            ProgressConsole.Run("training", task =>
+            try
             {
-                task.MaxValue = options.Steps;
-                result = trainer.Train(new InlineProgress<TrainingProgress>(p =>
+                ProgressConsole.Run("training", task =>
                 {
-                    task.Value = p.Step;
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"training (loss {p.Loss:G4})");
-                }));
-                task.Value = task.MaxValue;
-            });
+                    task.MaxValue = options.Steps;
+                    result = trainer.Train(new InlineProgress<TrainingProgress>(p =>
+                    {
+                        task.Value = p.Step;
+                        task.Description = string.Create(CultureInfo.InvariantCulture, $"training (loss {p.Loss:G4})");
+                    }));
+                    task.Value = task.MaxValue;
+                });
+            }
+            catch (Exception e) when (e is ImageFormatException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Images are read as batches are drawn: a broken one stops the run at that step.
+                throw new DiceUsageException(
+                    $"{OneLine(e.Message)}; replace or remove that image from the training data, then run again with --resume to continue from the last checkpoint", e);
+            }
             trainer.SaveSharpener(options.Output, result.FinalStep);
             var final = result.Losses.Count > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"final loss {result.Losses[^1].Loss:G6} at step {result.FinalStep}")
@@ -190,4 +213,6 @@ public static class TrainCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -7,8 +7,8 @@ namespace Dice.Trainer.Sharpener;
 
 /// <summary>
 /// Draws the micro-batches of sharpener training: the items in <see cref="SharpenerDataOrder"/>, their images
-/// encoded by the frozen VAE and their captions embedded, the negatives (c_null, or drawn negative prompts), one
-/// timestep shared by the batch and the noise ε. The three generators it draws from are seeded from the run's seed
+/// encoded by the frozen VAE (a posterior draw or its mean) and their captions embedded, the negatives (c_null, or drawn negative prompts), one
+/// timestep shared by the batch and the noise ε. The four generators it draws from are seeded from the run's seed
 /// and belong in checkpoints, so that a resumed run draws what the uninterrupted one would have.
 /// </summary>
 public sealed class SharpenerBatches : IDisposable
@@ -35,10 +35,11 @@ public sealed class SharpenerBatches : IDisposable
         this.encodePrompts = encodePrompts;
         this.nullEmbedding = nullEmbedding;
         this.trainTimesteps = trainTimesteps;
-        Order = new SharpenerDataOrder(options.Data.Items.Count, options.BatchSize, options.GradientAccumulation, options.Seed);
+        Order = new SharpenerDataOrder(CaptionedImages.GroupByImage(options.Data.Items), options.BatchSize, options.GradientAccumulation, options.Seed);
         TimestepGenerator = new Generator(SeedDerivation.Derive(options.Seed, "timesteps"));
         NoiseGenerator = new Generator(SeedDerivation.Derive(options.Seed, "noise"));
         NegativeGenerator = new Generator(SeedDerivation.Derive(options.Seed, "negatives"));
+        LatentGenerator = new Generator(SeedDerivation.Derive(options.Seed, "vae.posterior"));
     }
 
     public SharpenerDataOrder Order { get; }
@@ -52,9 +53,11 @@ public sealed class SharpenerBatches : IDisposable
     /// <summary>Picks the negative prompts, when there are any.</summary>
     public Generator NegativeGenerator { get; }
 
+    /// <summary>Draws the latents from the VAE's posterior (unused with <see cref="SharpenerVaeLatents.Mean"/>).</summary>
+    public Generator LatentGenerator { get; }
+
     /// <summary>Micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/>; call once per micro-batch, in order.</summary>
-    public SharpenerBatch Sample(long stepIndex, int microBatch = 0) =>
-        Sample(Order.BatchIndices(stepIndex, microBatch).Select(i => options.Data.Items[i]).ToList());
+    public SharpenerBatch Sample(long stepIndex, int microBatch = 0) => Sample(Order.BatchItems(stepIndex, microBatch));
 
     /// <summary>A micro-batch of given items (drawing negatives, the timestep and the noise from the generators).</summary>
     public SharpenerBatch Sample(IReadOnlyList<CaptionedImage> items)
@@ -67,7 +70,10 @@ public sealed class SharpenerBatches : IDisposable
         using var scope = NewDisposeScope();
         var batch = items.Count;
         var captions = items.Select(i => i.Caption).ToList();
-        var latents = vae.EncodeLatents(SharpenerImages.Load(items, imageSize), scalingFactor).to(device).contiguous();
+        var images = SharpenerImages.Load(items, imageSize);
+        var latents = (options.VaeLatents == SharpenerVaeLatents.Sample
+            ? vae.SampleLatents(images, LatentGenerator, scalingFactor)
+            : vae.EncodeLatents(images, scalingFactor)).to(device).contiguous();
         var conditional = encodePrompts(captions);
         Tensor unconditional;
         if (options.NegativePrompts is { Count: > 0 } negatives)
@@ -96,5 +102,6 @@ public sealed class SharpenerBatches : IDisposable
         TimestepGenerator.Dispose();
         NoiseGenerator.Dispose();
         NegativeGenerator.Dispose();
+        LatentGenerator.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dice.Models.Sharpener;
 using Dice.Models.StableDiffusion;
+using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
 using AdamW = TorchSharp.Modules.AdamW;
 
@@ -13,7 +14,7 @@ namespace Dice.Trainer.Sharpener;
 /// sharpener folder that `dice export --sharpener` reads.
 /// </summary>
 public sealed class SharpenerCheckpoints(SharpenerTrainingOptions options, StableDiffusionSource teacher, SharpenerConfig config,
-    TorchOps sharpenerOps, double scalingFactor, int imageSize)
+    TorchOps sharpenerOps, double scalingFactor, int imageSize, DiffusionNoiseSchedule schedule)
 {
     /// <summary>Checkpoint names.</summary>
     public const string SharpenerName = "sharpener";
@@ -21,6 +22,7 @@ public sealed class SharpenerCheckpoints(SharpenerTrainingOptions options, Stabl
     public const string TimestepGeneratorName = "timesteps";
     public const string NoiseGeneratorName = "noise";
     public const string NegativeGeneratorName = "negatives";
+    public const string LatentGeneratorName = "vae_posterior";
 
     /// <summary>The state a checkpoint holds and a resumed run restores.</summary>
     public TrainingState State(AdamW optimizer, SharpenerBatches batches) => new TrainingState()
@@ -28,7 +30,8 @@ public sealed class SharpenerCheckpoints(SharpenerTrainingOptions options, Stabl
         .AddOptimizer(OptimizerName, optimizer)
         .AddGenerator(TimestepGeneratorName, batches.TimestepGenerator)
         .AddGenerator(NoiseGeneratorName, batches.NoiseGenerator)
-        .AddGenerator(NegativeGeneratorName, batches.NegativeGenerator);
+        .AddGenerator(NegativeGeneratorName, batches.NegativeGenerator)
+        .AddGenerator(LatentGeneratorName, batches.LatentGenerator);
 
     /// <summary>
     /// Writes the exportable sharpener to <paramref name="folder"/>: sharpener.safetensors (fc1.*, attention.to_q/
@@ -80,6 +83,8 @@ public sealed class SharpenerCheckpoints(SharpenerTrainingOptions options, Stabl
         ["learning_rate"] = options.LearningRate,
         ["inverse_snr_weight_cap"] = options.InverseSnrWeightCap,
         ["image_size"] = imageSize,
+        ["vae_latents"] = VaeLatentsName(options.VaeLatents),
+        ["noise_schedule"] = schedule.Description,
         ["negative_prompts"] = options.NegativePrompts is { Count: > 0 },
         ["teacher_precision"] = options.TeacherPrecision.ToString().ToLowerInvariant(),
     };
@@ -98,8 +103,13 @@ public sealed class SharpenerCheckpoints(SharpenerTrainingOptions options, Stabl
         ["inverse_snr_weight_cap"] = options.InverseSnrWeightCap.ToString("R", CultureInfo.InvariantCulture),
         ["scaling_factor"] = scalingFactor.ToString("R", CultureInfo.InvariantCulture),
         ["image_size"] = imageSize.ToString(CultureInfo.InvariantCulture),
+        ["vae_latents"] = VaeLatentsName(options.VaeLatents),
+        ["noise_schedule"] = schedule.Description,
         ["data"] = options.Data.Source,
         ["negative_prompts"] = (options.NegativePrompts?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
         ["teacher_precision"] = options.TeacherPrecision.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>"sample" or "mean", as `dice train --vae-sample` takes it.</summary>
+    public static string VaeLatentsName(SharpenerVaeLatents latents) => latents == SharpenerVaeLatents.Mean ? "mean" : "sample";
 }

@@ -7,6 +7,7 @@ using Dice.Models.StableDiffusion;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
+using Dice.Core.Schedulers;
 using Dice.Core.Tokenization;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
@@ -18,8 +19,8 @@ namespace Dice.Trainer.Sharpener;
 
 /// <summary>
 /// Trains a DICE sharpener r(c, c_null) against a frozen text-to-image teacher (Algorithm 1 of the paper): per
-/// micro-batch one timestep t ~ U{0 … 999} shared by the batch, ε ~ N(0, 1), x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε (SD1.5's
-/// schedule); target (no gradient) = ε_u + w(ε_c − ε_u) from ONE batched teacher call on [c_null; c]; student =
+/// micro-batch one timestep t ~ U{0 … N − 1} shared by the batch, ε ~ N(0, 1), x_t = √ᾱ_t·x0 + √(1 − ᾱ_t)·ε (the
+/// schedule of the teacher's scheduler_config.json; the target and the student are in its prediction type); target (no gradient) = ε_u + w(ε_c − ε_u) from ONE batched teacher call on [c_null; c]; student =
 /// teacher(x_t, t, c_dice) with c_dice = c + r(c, c_null) and token 0 kept equal to c[:, 0]; loss = Σ|student −
 /// target| / B (optionally weighted per timestep, <see cref="SharpenerTrainingOptions.InverseSnrWeightCap"/>). Only
 /// the sharpener learns (AdamW); gradients flow through the frozen UNet into c_dice. Latents and text embeddings are
@@ -76,12 +77,17 @@ public sealed class SharpenerTrainer : IDisposable
             Sharpener = new DiceSharpener<Tensor>(SharpenerOps, SharpenerConfig);
             Optimizer = Own(new AdamW(SharpenerOps.Parameters, options.LearningRate, options.Beta1, options.Beta2,
                 options.Epsilon, options.WeightDecay));
-            Schedule = DiffusionNoiseSchedule.StableDiffusion15;
+            Schedule = TeacherSchedule(Teacher);
+            if (options.InverseSnrWeightCap > 1 && Schedule.PredictionType != PredictionType.Epsilon)
+            {
+                throw new ArgumentException(
+                    $"the inverse-SNR weight cap {options.InverseSnrWeightCap} is derived for epsilon prediction, but the teacher predicts {Schedule.PredictionTypeName}; use 1 (the reference's plain L1)");
+            }
             Loss = Own(new SharpenerLoss(Unet, Sharpener, Schedule, options.GuidanceScale, options.InverseSnrWeightCap, Device));
             nullEmbedding = Own(EncodePrompts([""]).DetachFromDisposeScope());
             Batches = Own(new SharpenerBatches(options, vae, ScalingFactor, ImageSize, Device, EncodePrompts, nullEmbedding,
                 Schedule.TrainTimesteps));
-            Checkpoints = new SharpenerCheckpoints(options, Teacher, SharpenerConfig, SharpenerOps, ScalingFactor, ImageSize);
+            Checkpoints = new SharpenerCheckpoints(options, Teacher, SharpenerConfig, SharpenerOps, ScalingFactor, ImageSize, Schedule);
             State = Checkpoints.State(Optimizer, Batches);
             if (options.ValidationSteps > 0)
             {
@@ -175,7 +181,7 @@ public sealed class SharpenerTrainer : IDisposable
     /// <summary>The images [N, 3, S, S] in [−1, 1] (S = <see cref="ImageSize"/>, on the CPU); see <see cref="SharpenerImages.Load"/>.</summary>
     public Tensor LoadImages(IReadOnlyList<CaptionedImage> items) => SharpenerImages.Load(items, ImageSize);
 
-    /// <summary>Dataset indices of micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/> (<see cref="SharpenerDataOrder"/>).</summary>
+    /// <summary>Image indices (into <see cref="SharpenerDataOrder.Images"/>) of micro-batch <paramref name="microBatch"/> of step <paramref name="stepIndex"/>.</summary>
     public IReadOnlyList<int> BatchIndices(long stepIndex, int microBatch = 0) => Batches.Order.BatchIndices(stepIndex, microBatch);
 
     /// <summary>
@@ -303,6 +309,16 @@ public sealed class SharpenerTrainer : IDisposable
             ops.Load(source);
         }
         ops.RequiresGrad(false);
+    }
+
+    /// <summary>The forward process of the teacher's scheduler/scheduler_config.json (<see cref="DiffusionNoiseSchedule.FromSchedulerConfig"/>).</summary>
+    /// <exception cref="InvalidDataException">A schedule the trainer cannot use, with the reason.</exception>
+    public static DiffusionNoiseSchedule TeacherSchedule(StableDiffusionSource teacher)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        var source = Path.Combine(teacher.WeightsRoot ?? teacher.Description, StableDiffusionSource.SchedulerFolder,
+            StableDiffusionSource.SchedulerConfigFile);
+        return DiffusionNoiseSchedule.FromSchedulerConfig(SchedulerConfig.Parse(teacher.SchedulerConfigJson, source));
     }
 
     private static void ValidateTeacher(StableDiffusionSource teacher)

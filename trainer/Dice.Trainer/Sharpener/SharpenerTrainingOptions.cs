@@ -58,13 +58,19 @@ public sealed record SharpenerTrainingOptions
 
     public int Heads { get; init; } = 8;
 
-    /// <summary>Latents are the VAE's posterior mean times this; null for vae/config.json's scaling_factor.</summary>
+    /// <summary>Latents are the VAE's posterior (sample or mean) times this; null for vae/config.json's scaling_factor.</summary>
     public double? ScalingFactor { get; init; }
 
     /// <summary>
+    /// Which latents the VAE gives an image: a draw from its posterior (the reference's choice, the default; seeded,
+    /// its generator kept in checkpoints) or the posterior mean.
+    /// </summary>
+    public SharpenerVaeLatents VaeLatents { get; init; } = SharpenerVaeLatents.Sample;
+
+    /// <summary>
     /// Side of the square images fed to the VAE; null for the UNet's sample_size × the VAE's downscale factor
-    /// (512 for SD1.5), or the VAE's sample_size when the UNet config has none. Images of another size are resized
-    /// to it, nearest neighbour, without keeping the aspect ratio.
+    /// (512 for SD1.5), or the VAE's sample_size when the UNet config has none. Images are cropped to their centred
+    /// square and resized to it bilinearly, as the reference does (<see cref="SharpenerImages.CropAndResize"/>).
     /// </summary>
     public int? ImageSize { get; init; }
 
@@ -128,6 +134,10 @@ public sealed record SharpenerTrainingOptions
         {
             throw new ArgumentException($"scaling factor {s} must be positive");
         }
+        if (!Enum.IsDefined(VaeLatents))
+        {
+            throw new ArgumentException($"VAE latents {VaeLatents}: use sample or mean");
+        }
         if (ImageSize is { } size && size < 1)
         {
             throw new ArgumentException($"image size {size} must be positive");
@@ -154,4 +164,14 @@ public sealed record SharpenerTrainingOptions
         }
         new Dice.Models.Sharpener.SharpenerConfig(1, InnerDim, Heads).Validate();
     }
+}
+
+/// <summary>Which latents of an image sharpener training uses.</summary>
+public enum SharpenerVaeLatents
+{
+    /// <summary>A draw from the VAE's posterior, mean + σ·z (the reference implementation's choice).</summary>
+    Sample,
+
+    /// <summary>The posterior mean.</summary>
+    Mean,
 }

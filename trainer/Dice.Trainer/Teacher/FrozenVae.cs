@@ -76,6 +76,25 @@ public sealed class FrozenVae : IDisposable
     }
 
     /// <summary>
+    /// The UNet's latents of <paramref name="images"/> drawn from the VAE's posterior: (mean + σ·z) ×
+    /// <paramref name="scalingFactor"/> (default: the config's), σ = exp(½·logvar) with logvar clamped to [−30, 20]
+    /// as diffusers' DiagonalGaussianDistribution does, z ~ N(0, 1) from <paramref name="generator"/>.
+    /// </summary>
+    public Tensor SampleLatents(Tensor images, Generator generator, double? scalingFactor = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(generator);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var x = TorchDevices.Same(images.device, Device) ? images : images.to(Device);
+        var moments = Model.Encode(x).chunk(2, 1);
+        var mean = moments[0];
+        var std = (moments[1].clamp(-30.0, 20.0) * 0.5).exp();
+        var z = SeededRandom.Randn(mean.shape, mean.dtype, mean.device, generator);
+        return (((std * z) + mean) * (scalingFactor ?? Config.ScalingFactor)).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The decoder's images [B, out_channels, H, W] (about [−1, 1], unclamped, detached, on <see cref="Device"/>) of
     /// <paramref name="latents"/> [B, latent_channels, h, w] as the UNet sees them: they are divided by
     /// <paramref name="scalingFactor"/> (default: the config's) first, the inverse of <see cref="EncodeLatents"/>.
