@@ -150,8 +150,7 @@ public sealed class StableDiffusionPipeline : IDisposable
         var textEncoding = clock.Elapsed;
 
         clock.Restart();
-        var latents = new float[n * latentCount];
-        new GaussianNoise(request.Seed).Fill(latents);
+        var latents = InitialLatents(request, n, channels, latentHeight, latentWidth);
         var cfg = request.Mode == GenerationMode.Cfg;
         using (var denoiser = new OnnxUnetDenoiser(unet, context, n, channels, latentHeight, latentWidth, tokenizer.MaxLength,
             hiddenWidth, cfg, request.CfgSequential))
@@ -178,7 +177,43 @@ public sealed class StableDiffusionPipeline : IDisposable
             }
             images.Add(RgbImage.FromChw(chw, imageWidth, imageHeight));
         }
-        return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed);
+        return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed)
+        {
+            TimestepInput = unet.TimestepInput,
+        };
+    }
+
+    /// <summary>
+    /// The request's latents, checked against [n, C, h, w] (a [C, h, w] array is copied to every image), or one
+    /// draw of n·C·h·w values from its noise source.
+    /// </summary>
+    private static float[] InitialLatents(GenerationRequest request, int n, int channels, int height, int width)
+    {
+        var latents = new float[n * channels * height * width];
+        if (request.Latents is not { } given)
+        {
+            NoiseSources.Create(request.Noise, request.Seed).Fill(latents);
+            return latents;
+        }
+        var shape = given.Shape;
+        var perImage = shape.Count == 3 && shape[0] == channels && shape[1] == height && shape[2] == width;
+        var batched = shape.Count == 4 && shape[0] == n && shape[1] == channels && shape[2] == height && shape[3] == width;
+        if (!perImage && !batched)
+        {
+            throw new ArgumentException(
+                $"latents of shape ({string.Join(", ", shape)}) do not fit this request: it needs ({n}, {channels}, {height}, {width}) " +
+                $"or ({channels}, {height}, {width}) for {request.Prompts.Count} prompt(s) × {request.ImagesPerPrompt} image(s) of " +
+                $"{height}×{width} latents");
+        }
+        if (given.Data.Any(v => !float.IsFinite(v)))
+        {
+            throw new ArgumentException("latents hold NaN or infinite values");
+        }
+        for (var b = 0; b < (perImage ? n : 1); b++)
+        {
+            given.Data.CopyTo(latents, b * given.Data.Length);
+        }
+        return latents;
     }
 
     /// <summary>Multiplies every token but the first of each of the <paramref name="n"/> embeddings by <paramref name="scale"/>.</summary>
@@ -207,6 +242,10 @@ public sealed class StableDiffusionPipeline : IDisposable
         if (request.Prompts.Any(p => p is null))
         {
             throw new ArgumentException("a prompt is null");
+        }
+        if (!NoiseSources.Names.Contains(request.Noise?.ToLowerInvariant()))
+        {
+            throw new ArgumentException($"unknown noise source '{request.Noise}': use {string.Join(" or ", NoiseSources.Names)}");
         }
         if (request.Steps <= 0)
         {
