@@ -1,10 +1,12 @@
 using Dice.Core;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using CommandLine;
 using Dice.Runtime;
 using Dice.Core.IO;
 using Dice.Core.Images;
+using Dice.Core.Sampling;
 using Dice.Runtime.Pipelines;
 
 namespace Dice.Cli.Commands;
@@ -41,6 +43,14 @@ public sealed class GenerateOptions
 
     [Option("seed", Default = 0UL, HelpText = "Seed of the initial noise.")]
     public ulong Seed { get; set; }
+
+    [Option("noise", Default = "dice", HelpText = "Initial noise: dice (Dice's own generator) or torch (torch.randn with "
+        + "torch.Generator(\"cpu\").manual_seed(seed), one draw over all images, as diffusers with a CPU generator).")]
+    public string Noise { get; set; } = "dice";
+
+    [Option("latents", HelpText = "Start from these latents instead of drawn noise: a .npy of float32 or float16 in C order, "
+        + "shape [N,4,h,w] (N = prompts × --batch) or [4,h,w] (every image), h and w the image size / 8.")]
+    public string? Latents { get; set; }
 
     [Option("batch", Default = 1, HelpText = "Images per prompt.")]
     public int Batch { get; set; }
@@ -99,6 +109,10 @@ public static class GenerateCommand
             {
                 result = RunWithProgress(pipeline, request);
             }
+            catch (ArgumentException e) when (options.Latents is not null && e.Message.StartsWith("latents", StringComparison.Ordinal))
+            {
+                throw new DiceUsageException($"--latents {options.Latents}: {e.Message}", e);
+            }
             catch (ArgumentException e)
             {
                 throw new DiceUsageException(e.Message, e);
@@ -107,7 +121,7 @@ public static class GenerateCommand
             for (var i = 0; i < files.Count; i++)
             {
                 var prompt = prompts[i / options.Batch];
-                var settings = Settings(pipeline, request, prompt, i, result);
+                var settings = Settings(pipeline, request, prompt, i, result, options.Latents);
                 PngFile.Write(files[i], result.Images[i]);
                 AtomicFile.WriteAllText(Path.ChangeExtension(files[i], ".json"), JsonSerializer.Serialize(settings, Indented));
                 output.WriteLine(files[i]);
@@ -129,6 +143,8 @@ public static class GenerateCommand
         Steps = options.Steps,
         Scheduler = options.Scheduler,
         Seed = options.Seed,
+        Noise = ParseNoise(options.Noise),
+        Latents = ReadLatents(options.Latents),
         ImagesPerPrompt = options.Batch,
         Height = options.Height,
         Width = options.Width,
@@ -165,7 +181,7 @@ public static class GenerateCommand
         }
         PngFile.Write(options.Output, comparison.Grid);
         var sidecar = Path.ChangeExtension(options.Output, ".json");
-        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison), Indented));
+        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison, options), Indented));
         output.WriteLine(options.Output);
         foreach (var run in comparison.Runs)
         {
@@ -180,13 +196,16 @@ public static class GenerateCommand
     }
 
     private static Dictionary<string, object?> CompareSettings(StableDiffusionPipeline pipeline, GenerationRequest request,
-        ModeComparison comparison) => new()
+        ModeComparison comparison, GenerateOptions options) => new()
     {
         ["model"] = pipeline.Folder.Root,
         ["compare"] = true,
         ["prompts"] = request.Prompts,
         ["negative_prompt"] = request.NegativePrompt,
         ["seed"] = request.Seed,
+        ["noise"] = request.Noise,
+        ["latents"] = LatentsRecord(options.Latents),
+        ["timestep_input"] = comparison.Unguided.Result.TimestepInput,
         ["images_per_prompt"] = request.ImagesPerPrompt,
         ["steps"] = request.Steps,
         ["scheduler"] = request.Scheduler,
@@ -216,6 +235,37 @@ public static class GenerateCommand
             ["denoising_time"] = comparison.DenoisingTimeRatio,
         },
         ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
+    };
+
+    private static string ParseNoise(string noise) =>
+        NoiseSources.Names.FirstOrDefault(n => string.Equals(n, noise, StringComparison.OrdinalIgnoreCase))
+        ?? throw new DiceUsageException($"unknown --noise '{noise}': use {string.Join(" or ", NoiseSources.Names)}");
+
+    private static NpyArray? ReadLatents(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        if (!File.Exists(path))
+        {
+            throw new DiceUsageException($"--latents {path}: no such file");
+        }
+        try
+        {
+            return NpyFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DiceUsageException($"--latents {e.Message}", e);
+        }
+    }
+
+    /// <summary>The sidecar's record of given latents: the file as named and its SHA-256; null when noise was drawn.</summary>
+    private static Dictionary<string, string>? LatentsRecord(string? path) => path is null ? null : new()
+    {
+        ["path"] = Path.GetFullPath(path),
+        ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
     };
 
     private static GenerationMode ParseMode(string? mode, bool hasDice) => mode?.ToLowerInvariant() switch
@@ -249,7 +299,7 @@ public static class GenerateCommand
     }
 
     private static Dictionary<string, object?> Settings(StableDiffusionPipeline pipeline, GenerationRequest request, string prompt, int index,
-        GenerationResult result) => new()
+        GenerationResult result, string? latentsPath) => new()
     {
         ["model"] = pipeline.Folder.Root,
         ["mode"] = request.Mode.ToString().ToLowerInvariant(),
@@ -266,6 +316,10 @@ public static class GenerateCommand
         ["height"] = result.Images[index].Height,
         ["width"] = result.Images[index].Width,
         ["unet_calls"] = result.UnetCalls,
+        ["noise"] = request.Noise,
+        ["noise_batch"] = result.Images.Count,
+        ["latents"] = LatentsRecord(latentsPath),
+        ["timestep_input"] = result.TimestepInput,
         ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
     };
 }
