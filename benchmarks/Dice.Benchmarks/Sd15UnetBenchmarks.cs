@@ -3,6 +3,7 @@ using Dice.Exporter;
 using Dice.Models.StableDiffusion;
 using Dice.Runtime;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Dice.Benchmarks;
 
@@ -41,7 +42,10 @@ public class Sd15UnetBenchmarks : IDisposable
         var random = new Random(0);
         float[] Noise(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         sample = OrtValue.CreateTensorValueFromMemory(Noise(Batch * 4 * 64 * 64), [Batch, 4, 64, 64]);
-        timestep = OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(500L, Batch).ToArray(), [Batch]);
+        // Exports since issue 19 take a float32 timestep; older folders an int64 one.
+        timestep = session.InputMetadata["timestep"].ElementDataType == TensorElementType.Int64
+            ? OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(500L, Batch).ToArray(), [Batch])
+            : OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(500f, Batch).ToArray(), [Batch]);
         context = OrtValue.CreateTensorValueFromMemory(Noise(Batch * 77 * 768), [Batch, 77, 768]);
         output = OrtValue.CreateTensorValueFromMemory(new float[Batch * 4 * 64 * 64], [Batch, 4, 64, 64]);
         runOptions = new RunOptions();

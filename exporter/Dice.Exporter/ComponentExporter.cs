@@ -37,16 +37,19 @@ public static class ComponentExporter
     }
 
     /// <summary>
-    /// sample [batch, C, height, width], timestep int64 [batch] (or [1], broadcast), encoder_hidden_states
-    /// [batch, sequence, d] → out_sample [batch, C_out, height, width].
+    /// sample [batch, C, height, width], timestep float32 [batch] (or [1], broadcast), encoder_hidden_states
+    /// [batch, sequence, d] → out_sample [batch, C_out, height, width]. The timestep is float32 whatever the
+    /// precision, so the fractional timesteps of Euler-type schedulers reach the sinusoidal embedding unchanged;
+    /// <paramref name="int64Timestep"/> declares int64 instead, as Optimum's exports do (fractions then truncate).
     /// </summary>
-    public static OnnxExportResult ExportUnet(string path, UNet2DConditionConfig config, IWeightSource weights, OnnxExportOptions? options = null)
+    public static OnnxExportResult ExportUnet(string path, UNet2DConditionConfig config, IWeightSource weights, OnnxExportOptions? options = null,
+        bool int64Timestep = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         return OnnxModelExporter.Export(path,
             [
                 OnnxTensorSpec.Float("sample", "batch", config.InChannels, "height", "width"),
-                OnnxTensorSpec.Int64("timestep", "batch"),
+                int64Timestep ? OnnxTensorSpec.Int64("timestep", "batch") : OnnxTensorSpec.Of("timestep", global::Onnx.TensorProto.Types.DataType.Float, "batch"),
                 OnnxTensorSpec.Float("encoder_hidden_states", "batch", "sequence", config.CrossAttentionDim[0]),
             ],
             [OnnxTensorSpec.Float("out_sample", "batch", config.OutChannels, "height", "width")],

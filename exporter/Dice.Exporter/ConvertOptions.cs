@@ -14,6 +14,12 @@ public sealed record ConvertOptions
 
     public IReadOnlyList<string> Components { get; init; } = AllComponents;
 
+    /// <summary>
+    /// Declare the UNet's timestep int64, as Optimum's exports do (fractional timesteps then arrive truncated);
+    /// by default it is float32. For compatibility tests and tools that feed integers only.
+    /// </summary>
+    public bool UnetInt64Timestep { get; init; }
+
     /// <summary>Replace an existing output folder.</summary>
     public bool Overwrite { get; init; }
 }

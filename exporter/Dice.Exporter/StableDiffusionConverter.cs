@@ -42,7 +42,7 @@ public static class StableDiffusionConverter
             throw new InvalidOperationException($"{source.Description} has no weights: ask for random weights");
         }
 
-        var plan = options.Components.Select(c => Plan(source, c)).ToList();
+        var plan = options.Components.Select(c => Plan(source, c, options.UnetInt64Timestep)).ToList();
         var opened = new List<WeightSource>();
         try
         {
@@ -178,7 +178,7 @@ public static class StableDiffusionConverter
         string ConfigJson,
         Func<string, IWeightSource, OnnxExportOptions, OnnxExportResult> Export);
 
-    private static ComponentPlan Plan(StableDiffusionSource source, string component)
+    private static ComponentPlan Plan(StableDiffusionSource source, string component, bool unetInt64Timestep)
     {
         Action<ITensorOps<ParameterInventory.Declared>> clip = ops => _ = new ClipTextModel<ParameterInventory.Declared>(ops, source.TextEncoder);
         Action<ITensorOps<ParameterInventory.Declared>> unet = ops => _ = new UNet2DConditionModel<ParameterInventory.Declared>(ops, source.Unet);
@@ -190,7 +190,7 @@ public static class StableDiffusionConverter
                 (path, w, o) => ComponentExporter.ExportTextEncoder(path, source.TextEncoder, w, o)),
             ComponentExporter.Unet => new ComponentPlan(component, StableDiffusionSource.UnetFolder, unet,
                 ParameterInventory.Of(unet), source.Unet.ToJson(),
-                (path, w, o) => ComponentExporter.ExportUnet(path, source.Unet, w, o)),
+                (path, w, o) => ComponentExporter.ExportUnet(path, source.Unet, w, o, unetInt64Timestep)),
             ComponentExporter.VaeDecoder => new ComponentPlan(component, StableDiffusionSource.VaeFolder, vae,
                 ParameterInventory.Of(ops => _ = new VaeDecoder<ParameterInventory.Declared>(ops, source.Vae)), source.Vae.ToJson(),
                 (path, w, o) => ComponentExporter.ExportVaeDecoder(path, source.Vae, w, o)),

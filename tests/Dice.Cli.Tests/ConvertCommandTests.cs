@@ -2,6 +2,7 @@ using System.Text;
 using Dice.Models.Weights;
 using Dice.Runtime;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Dice.Cli.Tests;
 
@@ -36,7 +37,8 @@ public class ConvertCommandTests
         using var options = SessionOptionsFactory.Create(new RuntimeOptions());
         using var session = new InferenceSession(Path.Combine(output, "unet", "model.onnx"), options);
         using var sample = OrtValue.CreateTensorValueFromMemory(new float[2 * 4 * 8 * 8], [2, 4, 8, 8]);
-        using var timestep = OrtValue.CreateTensorValueFromMemory(new long[] { 999 }, [1]);
+        Assert.Equal(TensorElementType.Float, session.InputMetadata["timestep"].ElementDataType);
+        using var timestep = OrtValue.CreateTensorValueFromMemory(new float[] { 999.5f }, [1]);
         using var context = OrtValue.CreateTensorValueFromMemory(new float[2 * 77 * 16], [2, 77, 16]);
         using var result = session.Run(new RunOptions(), ["sample", "timestep", "encoder_hidden_states"], [sample, timestep, context], ["out_sample"]);
         Assert.Equal([2L, 4, 8, 8], result[0].GetTensorTypeAndShape().Shape);

@@ -24,7 +24,7 @@ public sealed class Float16ComponentTests
         var config = UNet2DConditionConfig.Tiny(crossAttentionDim: 16);
         Compare((path, options) => ComponentExporter.ExportUnet(path, config, new RandomWeightSource(2), options),
             ("sample", TensorData.Float(Reference.Values(2 * 4 * 8 * 8, 1), 2, 4, 8, 8)),
-            ("timestep", TensorData.Int64([981], 1)),
+            ("timestep", TensorData.Float([981.5f], 1)),
             ("encoder_hidden_states", TensorData.Float(Reference.Values(2 * 7 * 16, 2), 2, 7, 16)));
     }
 

@@ -30,7 +30,7 @@ public sealed class LargeExportTests(ITestOutputHelper output)
         stopwatch.Restart();
         var y = OrtRunner.RunOnce(result.ModelPath,
             ("sample", TensorData.Float(Reference.Values(2 * 4 * 8 * 8, 1), 2, 4, 8, 8)),
-            ("timestep", TensorData.Int64([999], 1)),
+            ("timestep", TensorData.Float([999f], 1)),
             ("encoder_hidden_states", TensorData.Float(Reference.Values(2 * 77 * 768, 2), 2, 77, 768)))["out_sample"];
         output.WriteLine($"load and run {stopwatch.Elapsed.TotalSeconds:F1} s");
         Assert.Equal([2, 4, 8, 8], y.Shape);

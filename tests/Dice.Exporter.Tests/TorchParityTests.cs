@@ -87,7 +87,7 @@ public sealed class TorchParityTests
         var path = ComponentExporter.ExportUnet(directory.File("unet/model.onnx"), config, new DictionaryWeightSource(StateDict(torchOps))).ModelPath;
         using var runner = new OrtRunner(path);
 
-        foreach (var (batch, height, width, timesteps) in new[] { (1, 8, 8, new long[] { 999 }), (2, 16, 8, [1]), (3, 8, 16, [10, 500, 981]) })
+        foreach (var (batch, height, width, timesteps) in new[] { (1, 8, 8, new float[] { 999 }), (2, 16, 8, [1]), (3, 8, 16, [10.5f, 500.25f, 981]) })
         {
             var sample = Reference.Values(batch * 4 * height * width, batch);
             var context = Reference.Values(batch * 7 * 16, 20 + batch);
@@ -98,7 +98,7 @@ public sealed class TorchParityTests
                     tensor(context, [batch, 7, 16])).data<float>().ToArray();
             }
             var actual = runner.Run(("sample", TensorData.Float(sample, batch, 4, height, width)),
-                ("timestep", TensorData.Int64(timesteps, timesteps.Length)), ("encoder_hidden_states", TensorData.Float(context, batch, 7, 16)));
+                ("timestep", TensorData.Float(timesteps, timesteps.Length)), ("encoder_hidden_states", TensorData.Float(context, batch, 7, 16)));
             Assert.Equal([batch, 4, height, width], actual["out_sample"].Shape);
             AssertAgree(expected, actual["out_sample"].Floats);
         }

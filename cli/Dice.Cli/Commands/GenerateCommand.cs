@@ -1,10 +1,12 @@
 using Dice.Core;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using CommandLine;
 using Dice.Runtime;
 using Dice.Core.IO;
 using Dice.Core.Images;
+using Dice.Core.Sampling;
 using Dice.Runtime.Pipelines;
 
 namespace Dice.Cli.Commands;
@@ -41,6 +43,14 @@ public sealed class GenerateOptions
 
     [Option("seed", Default = 0UL, HelpText = "Seed of the initial noise.")]
     public ulong Seed { get; set; }
+
+    [Option("noise", Default = "dice", HelpText = "Initial noise: dice (Dice's own generator) or torch (torch.randn with "
+        + "torch.Generator(\"cpu\").manual_seed(seed), one draw over all images, as diffusers with a CPU generator).")]
+    public string Noise { get; set; } = "dice";
+
+    [Option("latents", HelpText = "Start from these latents instead of drawn noise: a .npy of float32 or float16 in C order, "
+        + "shape [N,4,h,w] (N = prompts × --batch) or [4,h,w] (every image), h and w the image size / 8.")]
+    public string? Latents { get; set; }
 
     [Option("batch", Default = 1, HelpText = "Images per prompt.")]
     public int Batch { get; set; }
@@ -132,7 +142,7 @@ public static class GenerateCommand
             {
                 request = request with { InitImage = initImage.Value.Image, Strength = options.Strength ?? 0.8 };
             }
-            return GenerateAndWrite(pipeline, request, null, initImage?.Path, initImage?.Sha256, options.Output, output);
+            return GenerateAndWrite(pipeline, request, null, initImage?.Path, initImage?.Sha256, options.Latents, options.Output, output);
         }
     }
 
@@ -141,7 +151,7 @@ public static class GenerateCommand
     /// its sidecar.
     /// </summary>
     private static int GenerateAndWrite(StableDiffusionPipeline pipeline, GenerationRequest request, int? only, string? initPath,
-        string? initSha256, string outputPath, TextWriter output)
+        string? initSha256, string? latentsPath, string outputPath, TextWriter output)
     {
         {
             var mode = request.Mode;
@@ -150,6 +160,10 @@ public static class GenerateCommand
             try
             {
                 result = RunWithProgress(pipeline, request);
+            }
+            catch (ArgumentException e) when (latentsPath is not null && e.Message.StartsWith("latents", StringComparison.Ordinal))
+            {
+                throw new DiceUsageException($"--latents {latentsPath}: {e.Message}", e);
             }
             catch (ArgumentException e)
             {
@@ -161,7 +175,7 @@ public static class GenerateCommand
             {
                 var i = indices[k];
                 var prompt = prompts[i / request.ImagesPerPrompt];
-                var settings = Settings(pipeline, request, prompt, i, result);
+                var settings = Settings(pipeline, request, prompt, i, result, latentsPath);
                 settings["prompts"] = prompts;
                 settings["beta"] = request.Mode == GenerationMode.Dice ? request.Beta : null;
                 settings["guidance_rescale"] = request.Mode == GenerationMode.Cfg ? request.GuidanceRescale : null;
@@ -193,6 +207,8 @@ public static class GenerateCommand
         Steps = options.Steps,
         Scheduler = options.Scheduler,
         Seed = options.Seed,
+        Noise = ParseNoise(options.Noise),
+        Latents = ReadLatents(options.Latents),
         ImagesPerPrompt = options.Batch,
         Height = options.Height,
         Width = options.Width,
@@ -262,6 +278,8 @@ public static class GenerateCommand
         Check(options.Height is not null, "--height");
         Check(options.Width is not null, "--width");
         Check(options.Compare, "--compare");
+        Check(!string.Equals(options.Noise, NoiseSources.Dice, StringComparison.OrdinalIgnoreCase), "--noise");
+        Check(options.Latents is not null, "--latents");
         if (given.Count > 0)
         {
             throw new DiceUsageException(
@@ -277,7 +295,7 @@ public static class GenerateCommand
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
         using var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(model), provider);
         return GenerateAndWrite(pipeline, sidecar.Request, sidecar.ImageIndex, sidecar.InitImagePath, sidecar.InitImageSha256,
-            options.Output, output);
+            sidecar.LatentsPath, options.Output, output);
     }
 
     /// <summary>
@@ -311,7 +329,7 @@ public static class GenerateCommand
         }
         PngFile.Write(options.Output, comparison.Grid);
         var sidecar = Path.ChangeExtension(options.Output, ".json");
-        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison), Indented));
+        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison, options), Indented));
         output.WriteLine(options.Output);
         foreach (var run in comparison.Runs)
         {
@@ -326,13 +344,16 @@ public static class GenerateCommand
     }
 
     private static Dictionary<string, object?> CompareSettings(StableDiffusionPipeline pipeline, GenerationRequest request,
-        ModeComparison comparison) => new()
+        ModeComparison comparison, GenerateOptions options) => new()
     {
         ["model"] = pipeline.Folder.Root,
         ["compare"] = true,
         ["prompts"] = request.Prompts,
         ["negative_prompt"] = request.NegativePrompt,
         ["seed"] = request.Seed,
+        ["noise"] = request.Noise,
+        ["latents"] = LatentsRecord(options.Latents),
+        ["timestep_input"] = comparison.Unguided.Result.TimestepInput,
         ["images_per_prompt"] = request.ImagesPerPrompt,
         ["steps"] = request.Steps,
         ["scheduler"] = request.Scheduler,
@@ -362,6 +383,37 @@ public static class GenerateCommand
             ["denoising_time"] = comparison.DenoisingTimeRatio,
         },
         ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
+    };
+
+    private static string ParseNoise(string noise) =>
+        NoiseSources.Names.FirstOrDefault(n => string.Equals(n, noise, StringComparison.OrdinalIgnoreCase))
+        ?? throw new DiceUsageException($"unknown --noise '{noise}': use {string.Join(" or ", NoiseSources.Names)}");
+
+    private static NpyArray? ReadLatents(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        if (!File.Exists(path))
+        {
+            throw new DiceUsageException($"--latents {path}: no such file");
+        }
+        try
+        {
+            return NpyFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DiceUsageException($"--latents {e.Message}", e);
+        }
+    }
+
+    /// <summary>The sidecar's record of given latents: the file as named and its SHA-256; null when noise was drawn.</summary>
+    private static Dictionary<string, string>? LatentsRecord(string? path) => path is null ? null : new()
+    {
+        ["path"] = Path.GetFullPath(path),
+        ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))),
     };
 
     private static GenerationMode ParseMode(string? mode, bool hasDice) => mode?.ToLowerInvariant() switch
@@ -395,7 +447,7 @@ public static class GenerateCommand
     }
 
     private static Dictionary<string, object?> Settings(StableDiffusionPipeline pipeline, GenerationRequest request, string prompt, int index,
-        GenerationResult result) => new()
+        GenerationResult result, string? latentsPath) => new()
     {
         ["model"] = pipeline.Folder.Root,
         ["mode"] = request.Mode.ToString().ToLowerInvariant(),
@@ -412,6 +464,10 @@ public static class GenerateCommand
         ["height"] = result.Images[index].Height,
         ["width"] = result.Images[index].Width,
         ["unet_calls"] = result.UnetCalls,
+        ["noise"] = request.Noise,
+        ["noise_batch"] = result.Images.Count,
+        ["latents"] = LatentsRecord(latentsPath),
+        ["timestep_input"] = result.TimestepInput,
         ["dice_version"] = typeof(GenerateCommand).Assembly.GetName().Version?.ToString(),
     };
 }

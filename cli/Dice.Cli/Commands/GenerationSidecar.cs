@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dice.Core.IO;
 using Dice.Core.Images;
+using Dice.Core.Sampling;
 using Dice.Runtime.Pipelines;
 
 namespace Dice.Cli.Commands;
@@ -42,6 +44,9 @@ internal sealed class GenerationSidecar
     public string? InitImagePath { get; }
 
     public string? InitImageSha256 { get; }
+
+    /// <summary>The given initial latents' .npy path as recorded (`--latents`), else null.</summary>
+    public string? LatentsPath { get; private init; }
 
     public static GenerationSidecar Read(string path)
     {
@@ -115,6 +120,7 @@ internal sealed class GenerationSidecar
                 Steps = reader.RequiredInt("steps"),
                 Scheduler = reader.RequiredString("scheduler"),
                 Seed = reader.RequiredUInt64("seed"),
+                Noise = reader.String("noise") ?? NoiseSources.Dice,
                 ImagesPerPrompt = perPrompt,
                 Height = reader.RequiredInt("height"),
                 Width = reader.RequiredInt("width"),
@@ -129,7 +135,12 @@ internal sealed class GenerationSidecar
                     Strength = reader.RequiredDouble("strength"),
                 };
             }
-            return new GenerationSidecar(path, request, index, reader.String("model"), mode, initPath, initSha256);
+            var latents = reader.Latents();
+            if (latents is { } given)
+            {
+                request = request with { Latents = ReadLatents(path, given.Path, given.Sha256) };
+            }
+            return new GenerationSidecar(path, request, index, reader.String("model"), mode, initPath, initSha256) { LatentsPath = latents?.Path };
         }
     }
 
@@ -161,6 +172,31 @@ internal sealed class GenerationSidecar
         }
     }
 
+    private static NpyArray ReadLatents(string sidecar, string latentsPath, string sha256)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(latentsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiceUsageException($"--from {sidecar}: cannot read its latents {latentsPath} ({e.Message}); put the file back there", e);
+        }
+        if (!string.Equals(Sha256(bytes), sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DiceUsageException($"--from {sidecar}: the latents {latentsPath} have changed since (SHA-256 differs); restore the original file");
+        }
+        try
+        {
+            return NpyFile.Read(latentsPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DiceUsageException($"--from {sidecar}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Typed access to the sidecar's fields; null (or absent) means the default.</summary>
     private sealed class FieldReader(string path, JsonElement root)
     {
@@ -178,6 +214,21 @@ internal sealed class GenerationSidecar
             : null;
 
         public string RequiredString(string name) => String(name) ?? throw Missing(name);
+
+        /// <summary>The "latents" record {path, sha256} of a run that started from given latents; null when noise was drawn.</summary>
+        public (string Path, string Sha256)? Latents()
+        {
+            if (Get("latents") is not { } v)
+            {
+                return null;
+            }
+            if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("path", out var p) || p.ValueKind != JsonValueKind.String ||
+                !v.TryGetProperty("sha256", out var h) || h.ValueKind != JsonValueKind.String)
+            {
+                throw Wrong("latents", "an object with \"path\" and \"sha256\"");
+            }
+            return (p.GetString()!, h.GetString()!);
+        }
 
         public bool? Bool(string name) => Get(name) is { } v
             ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Wrong(name, "true or false")

@@ -41,6 +41,19 @@ public sealed record GenerationRequest
 
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Where the initial latents come from, by <see cref="Dice.Core.Sampling.NoiseSources"/> name: "dice" (Dice's own
+    /// generator) or "torch" (torch.randn with torch.Generator("cpu").manual_seed(seed), drawn as one [N, C, h, w]
+    /// tensor for the N images of the request, as diffusers draws a batch from one generator).
+    /// </summary>
+    public string Noise { get; init; } = Dice.Core.Sampling.NoiseSources.Dice;
+
+    /// <summary>
+    /// Given initial latents (standard normal, before the scheduler's initial sigma) instead of drawn ones: [C, h, w]
+    /// for every image, or [N, C, h, w] for the N = prompts × images per prompt images. Null to draw them.
+    /// </summary>
+    public Dice.Core.IO.NpyArray? Latents { get; init; }
+
     public int ImagesPerPrompt { get; init; } = 1;
 
     /// <summary>Image size in pixels; null for the model's own (its UNet sample size × the VAE factor).</summary>

@@ -12,4 +12,10 @@ public sealed record GenerationResult(
     TimeSpan Decoding)
 {
     public TimeSpan Total => TextEncoding + Denoising + Decoding;
+
+    /// <summary>
+    /// What the UNet's timestep input received: "float32" or "float16" (the scheduler's timesteps as they are), or
+    /// "int64 (truncated)" / "int32 (truncated)" (fractional timesteps cut toward zero), read from the session.
+    /// </summary>
+    public string TimestepInput { get; init; } = "float32";
 }

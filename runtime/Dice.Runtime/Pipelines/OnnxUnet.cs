@@ -32,6 +32,16 @@ internal sealed class OnnxUnet : IDisposable
 
     public void ResetCount() => batchSizes.Clear();
 
+    /// <summary>How the timestep input takes the scheduler's float timesteps (see <see cref="GenerationResult.TimestepInput"/>).</summary>
+    public string TimestepInput => timestep.ElementDataType switch
+    {
+        TensorElementType.Float => "float32",
+        TensorElementType.Float16 => "float16",
+        TensorElementType.Int64 => "int64 (truncated)",
+        TensorElementType.Int32 => "int32 (truncated)",
+        var other => other.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Latent channels the UNet takes, when its graph fixes them.</summary>
     public int? Channels => SessionInputs.StaticDim(sample, 1);
 

@@ -188,10 +188,9 @@ public sealed class StableDiffusionPipeline : IDisposable
         var textEncoding = clock.Elapsed;
 
         clock.Restart();
-        var latents = new float[n * latentCount];
-        // One source per generation: the initial latents first, then the per-step noise of stochastic samplers.
-        var noise = new GaussianNoise(request.Seed);
-        noise.Fill(latents);
+        // One source per generation: the initial latents first (unless given), then the per-step noise of stochastic samplers.
+        var noise = NoiseSources.Create(request.Noise, request.Seed);
+        var latents = InitialLatents(request, noise, n, channels, latentHeight, latentWidth);
         var cfg = request.Mode == GenerationMode.Cfg;
         var guidance = cfg ? (float)request.GuidanceScale : (float?)null;
         var rescale = (float)request.GuidanceRescale;
@@ -233,7 +232,43 @@ public sealed class StableDiffusionPipeline : IDisposable
             }
             images.Add(RgbImage.FromChw(chw, imageWidth, imageHeight));
         }
-        return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed);
+        return new GenerationResult(images, unet.Calls, unet.BatchSizes.ToList(), textEncoding, denoising, clock.Elapsed)
+        {
+            TimestepInput = unet.TimestepInput,
+        };
+    }
+
+    /// <summary>
+    /// The request's latents, checked against [n, C, h, w] (a [C, h, w] array is copied to every image), or one
+    /// draw of n·C·h·w values from its noise source.
+    /// </summary>
+    private static float[] InitialLatents(GenerationRequest request, INoiseSource noise, int n, int channels, int height, int width)
+    {
+        var latents = new float[n * channels * height * width];
+        if (request.Latents is not { } given)
+        {
+            noise.Fill(latents);
+            return latents;
+        }
+        var shape = given.Shape;
+        var perImage = shape.Count == 3 && shape[0] == channels && shape[1] == height && shape[2] == width;
+        var batched = shape.Count == 4 && shape[0] == n && shape[1] == channels && shape[2] == height && shape[3] == width;
+        if (!perImage && !batched)
+        {
+            throw new ArgumentException(
+                $"latents of shape ({string.Join(", ", shape)}) do not fit this request: it needs ({n}, {channels}, {height}, {width}) " +
+                $"or ({channels}, {height}, {width}) for {request.Prompts.Count} prompt(s) × {request.ImagesPerPrompt} image(s) of " +
+                $"{height}×{width} latents");
+        }
+        if (given.Data.Any(v => !float.IsFinite(v)))
+        {
+            throw new ArgumentException("latents hold NaN or infinite values");
+        }
+        for (var b = 0; b < (perImage ? n : 1); b++)
+        {
+            given.Data.CopyTo(latents, b * given.Data.Length);
+        }
+        return latents;
     }
 
     /// <summary>Multiplies every token but the first of each of the <paramref name="n"/> embeddings by <paramref name="scale"/>.</summary>
@@ -262,6 +297,10 @@ public sealed class StableDiffusionPipeline : IDisposable
         if (request.Prompts.Any(p => p is null))
         {
             throw new ArgumentException("a prompt is null");
+        }
+        if (!NoiseSources.Names.Contains(request.Noise?.ToLowerInvariant()))
+        {
+            throw new ArgumentException($"unknown noise source '{request.Noise}': use {string.Join(" or ", NoiseSources.Names)}");
         }
         if (request.Steps <= 0)
         {

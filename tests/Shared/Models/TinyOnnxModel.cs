@@ -10,9 +10,11 @@ namespace Dice.Tests.Shared;
 public sealed class TinyOnnxModel : IDisposable
 {
     private readonly TempDirectory directory = new();
+    private readonly Lazy<string> int64Timestep;
 
     public TinyOnnxModel()
     {
+        int64Timestep = new Lazy<string>(BuildInt64Timestep);
         var weights = Path.Combine(directory.Path, "weights");
         Weights = weights;
         TinyDiffusersFolder.Create(weights);
@@ -31,6 +33,24 @@ public sealed class TinyOnnxModel : IDisposable
 
     /// <summary>The same with a text_encoder_dice.</summary>
     public string WithDice { get; }
+
+    /// <summary>
+    /// <see cref="Plain"/> with a UNet of the same weights whose timestep input is int64, as Optimum exports it
+    /// (Dice's own exports take float32). Built on first use.
+    /// </summary>
+    public string Int64Timestep => int64Timestep.Value;
+
+    private string BuildInt64Timestep()
+    {
+        var folder = Path.Combine(directory.Path, "tiny-int64-timestep");
+        var unetOnly = Path.Combine(directory.Path, "unet-int64-timestep");
+        StableDiffusionConverter.Convert(StableDiffusionSource.FromDiffusersFolder(Weights), unetOnly,
+            new ConvertOptions { Components = [ComponentExporter.Unet], UnetInt64Timestep = true });
+        CopyDirectory(Plain, folder);
+        Directory.Delete(Path.Combine(folder, "unet"), recursive: true);
+        CopyDirectory(Path.Combine(unetOnly, "unet"), Path.Combine(folder, "unet"));
+        return folder;
+    }
 
     public static void CopyDirectory(string from, string to)
     {
