@@ -68,6 +68,9 @@ public class GenerateFromSidecarTests(TinyOnnxModel model)
         { "dice-img2img", ["--mode", "dice", "--init-image", "INIT", "--strength", "0.5"], "strength", "0.5" },
         { "cfg-img2img-euler", ["--mode", "cfg", "--init-image", "INIT", "--strength", "0.7", "--scheduler", "euler"], "strength", "0.7" },
         { "unguided-img2img-default-strength", ["--mode", "unguided", "--init-image", "INIT", "--scheduler", "ddim"], "strength", "0.8" },
+        { "cfg-torch-noise-ancestral", ["--mode", "cfg", "--noise", "torch", "--scheduler", "euler-a"], "noise", "\"torch\"" },
+        { "dice-sde-karras", ["--mode", "dice", "--scheduler", "dpmpp-2m-sde-karras"], "scheduler", "\"dpmpp-2m-sde-karras\"" },
+        { "unguided-given-latents", ["--mode", "unguided", "--latents", "LATENTS", "--scheduler", "euler-a"], "noise_batch", "1" },
     };
 
     [Theory]
@@ -77,7 +80,10 @@ public class GenerateFromSidecarTests(TinyOnnxModel model)
         using var dir = new TempDirectory();
         var init = InitImage(dir);
         var args = new List<string> { "generate", "a red circle", "--model", Fused(), "--steps", "4", "--seed", "4", "--out", dir.File("a.png") };
-        args.AddRange(options.Select(o => o == "INIT" ? init : o));
+        var latents = dir.File("latents.npy");
+        // [4, 4, 4]: the tiny model's latents for a 32×32 image, a smooth made-up field.
+        File.WriteAllBytes(latents, NpyBytes.Float32("(4, 4, 4)", Enumerable.Range(0, 64).Select(i => MathF.Sin(i * 0.7f)).ToArray()));
+        args.AddRange(options.Select(o => o switch { "INIT" => init, "LATENTS" => latents, _ => o }));
         if (!options.Contains("--init-image"))
         {
             args.AddRange(["--height", "32", "--width", "32"]);
