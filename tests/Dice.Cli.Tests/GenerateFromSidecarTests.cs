@@ -70,6 +70,7 @@ public class GenerateFromSidecarTests(TinyOnnxModel model)
         { "unguided-img2img-default-strength", ["--mode", "unguided", "--init-image", "INIT", "--scheduler", "ddim"], "strength", "0.8" },
         { "cfg-torch-noise-ancestral", ["--mode", "cfg", "--noise", "torch", "--scheduler", "euler-a"], "noise", "\"torch\"" },
         { "dice-sde-karras", ["--mode", "dice", "--scheduler", "dpmpp-2m-sde-karras"], "scheduler", "\"dpmpp-2m-sde-karras\"" },
+        { "cfg-ddim-eta", ["--mode", "cfg", "--scheduler", "ddim", "--eta", "0.5"], "eta", "0.5" },
         { "unguided-given-latents", ["--mode", "unguided", "--latents", "LATENTS", "--scheduler", "euler-a"], "noise_batch", "1" },
     };
 

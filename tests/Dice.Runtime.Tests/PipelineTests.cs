@@ -123,6 +123,19 @@ public class PipelineTests(TinyOnnxModel model)
         Assert.True(image.Pixels.ToArray().Distinct().Count() > 1, "the image should not be flat");
     }
 
+    [Fact]
+    public void Ddim_eta_adds_seeded_noise_and_is_refused_for_other_samplers()
+    {
+        using var pipeline = StableDiffusionPipeline.Load(model.Plain);
+        byte[] Png(double eta) =>
+            PngEncoder.Encode(pipeline.Generate(Request(GenerationMode.Cfg, steps: 4, seed: 2) with { Scheduler = "ddim", Eta = eta }).Images[0]);
+
+        Assert.Equal(Png(0.5), Png(0.5));
+        Assert.NotEqual(Png(0), Png(0.5));
+        var e = Assert.Throws<ArgumentException>(() => pipeline.Generate(Request(GenerationMode.Cfg, steps: 2) with { Scheduler = "euler", Eta = 0.5 }));
+        Assert.Contains("eta is DDIM's", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Stochastic samplers draw their per-step noise from the generation's seeded source, after the initial latents.</summary>
     [Theory]
     [InlineData("euler-a")]

@@ -70,6 +70,10 @@ public sealed class GenerateOptions
         + "guidance_rescale): each image's CFG output rescaled to the standard deviation of its conditional prediction, mixed by φ.")]
     public double GuidanceRescale { get; set; }
 
+    [Option("eta", Default = 0.0, HelpText = "DDIM's η with --scheduler ddim: 0 deterministic (the default), 1 the DDPM posterior's "
+        + "variance; the added noise comes from the run's seeded noise source.")]
+    public double Eta { get; set; }
+
     [Option("clip-skip", Default = 0, HelpText = "Condition on the text encoder's hidden state −(n + 1), as diffusers' clip_skip; "
         + "needs an encoder that outputs its hidden states, which Dice's exports do not, so only 0 is accepted for them.")]
     public int ClipSkip { get; set; }
@@ -180,6 +184,7 @@ public static class GenerateCommand
                 settings["beta"] = request.Mode == GenerationMode.Dice ? request.Beta : null;
                 settings["guidance_rescale"] = request.Mode == GenerationMode.Cfg ? request.GuidanceRescale : null;
                 settings["clip_skip"] = request.ClipSkip;
+                settings["eta"] = request.Eta == 0 ? null : request.Eta;
                 settings["init_image"] = initPath;
                 settings["init_image_sha256"] = initSha256;
                 settings["strength"] = request.InitImage is null ? null : request.Strength;
@@ -203,6 +208,7 @@ public static class GenerateCommand
         Alpha = options.Alpha,
         Beta = options.Beta ?? 1.0,
         GuidanceRescale = options.GuidanceRescale,
+        Eta = options.Eta,
         ClipSkip = options.ClipSkip,
         Steps = options.Steps,
         Scheduler = options.Scheduler,
@@ -268,6 +274,7 @@ public static class GenerateCommand
         Check(options.NegativePrompt.Length > 0, "--negative-prompt");
         Check(options.Beta is not null, "--beta");
         Check(options.GuidanceRescale != 0, "--guidance-rescale");
+        Check(options.Eta != 0, "--eta");
         Check(options.ClipSkip != 0, "--clip-skip");
         Check(options.InitImage is not null, "--init-image");
         Check(options.Strength is not null, "--strength");

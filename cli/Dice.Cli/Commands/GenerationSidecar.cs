@@ -115,6 +115,7 @@ internal sealed class GenerationSidecar
                 Alpha = reader.Double("alpha") ?? 1.0,
                 Beta = reader.Double("beta") ?? 1.0,
                 GuidanceRescale = reader.Double("guidance_rescale") ?? 0,
+                Eta = reader.Double("eta") ?? 0,
                 ClipSkip = reader.Int("clip_skip") ?? 0,
                 EmbeddingScale = reader.Double("embedding_scale") ?? 1.0,
                 Steps = reader.RequiredInt("steps"),

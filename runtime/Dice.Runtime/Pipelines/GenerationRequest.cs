@@ -67,6 +67,9 @@ public sealed record GenerationRequest
     /// </summary>
     public double GuidanceRescale { get; init; }
 
+    /// <summary>DDIM's η (Song et al. 2021): 0 is deterministic DDIM, 1 the DDPM posterior's variance. DDIM only.</summary>
+    public double Eta { get; init; }
+
     /// <summary>
     /// diffusers' clip_skip: condition on the text encoder's hidden state −(clip_skip + 1) after the final layer norm;
     /// 0 for the last layer. Needs a text encoder that outputs its hidden states, which no folder Dice exports does,

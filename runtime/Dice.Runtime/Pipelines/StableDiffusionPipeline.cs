@@ -149,7 +149,7 @@ public sealed class StableDiffusionPipeline : IDisposable
         var n = request.Prompts.Count * request.ImagesPerPrompt;
         var latentCount = channels * latentHeight * latentWidth;
 
-        var scheduler = SchedulerFactory.Create(request.Scheduler, schedulerConfig);
+        var scheduler = SchedulerFactory.Create(request.Scheduler, schedulerConfig, request.Eta);
         scheduler.SetTimesteps(request.Steps);
         unet.ResetCount();
 
@@ -338,6 +338,14 @@ public sealed class StableDiffusionPipeline : IDisposable
         {
             throw new ArgumentException(
                 $"this {OnnxModelFolder.TextEncoderDice} has a fixed beta of 1 (no {OnnxTextEncoder.BetaInput} input): re-export it with `dice export`, or drop --beta");
+        }
+        if (!double.IsFinite(request.Eta) || request.Eta < 0)
+        {
+            throw new ArgumentException($"eta must be a finite number ≥ 0, not {request.Eta}");
+        }
+        if (request.Eta != 0 && !string.Equals(request.Scheduler, SchedulerFactory.Ddim, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"eta is DDIM's: use scheduler {SchedulerFactory.Ddim}, or eta 0");
         }
         if (!double.IsFinite(request.GuidanceRescale) || request.GuidanceRescale < 0 || request.GuidanceRescale > 1)
         {
