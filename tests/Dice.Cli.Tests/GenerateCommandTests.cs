@@ -58,7 +58,7 @@ public class GenerateCommandTests(TinyOnnxModel model)
     public static TheoryData<string, string[]> BadInputs => new()
     {
         { "steps must be positive", ["--steps", "0"] },
-        { "unknown scheduler", ["--scheduler", "plms"] },
+        { "unknown scheduler", ["--scheduler", "lms"] },
         { "not a positive multiple of 16", ["--height", "40"] },
         { "unknown --mode", ["--mode", "fast"] },
         { "unknown --ep", ["--ep", "tpu"] },
