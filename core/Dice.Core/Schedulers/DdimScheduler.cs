@@ -128,43 +128,7 @@ public sealed class DdimScheduler : IStochasticScheduler
     {
         SchedulerGuards.CheckStepCount(steps, NumTrainTimesteps);
         int train = NumTrainTimesteps;
-        var values = new int[steps];
-        switch (TimestepSpacing)
-        {
-            case TimestepSpacing.Linspace:
-                // np.linspace(0, train - 1, steps).round()[::-1]
-                var grid = TimestepGrid.Linspace(0, train - 1, steps);
-                for (int i = 0; i < steps; i++)
-                {
-                    values[i] = (int)TimestepGrid.Round(grid[steps - 1 - i]);
-                }
-                break;
-            case TimestepSpacing.Leading:
-                // (np.arange(0, steps) * (train // steps)).round()[::-1] + steps_offset
-                int ratio = train / steps;
-                for (int i = 0; i < steps; i++)
-                {
-                    values[i] = (steps - 1 - i) * ratio + StepsOffset;
-                }
-                break;
-            case TimestepSpacing.Trailing:
-                // np.round(np.arange(train, 0, -train / steps)) - 1
-                values = TimestepGrid.Arange(train, 0, -(double)train / steps)
-                    .Select(v => (int)TimestepGrid.Round(v) - 1)
-                    .ToArray();
-                break;
-            default:
-                throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
-        }
-        foreach (int t in values)
-        {
-            if (t < 0 || t >= train)
-            {
-                throw new ArgumentOutOfRangeException(nameof(steps), steps,
-                    $"{steps} steps with {SchedulerNames.ToConfigString(TimestepSpacing)} spacing and steps_offset {StepsOffset} " +
-                    $"reach timestep {t}, outside the {train} training timesteps");
-            }
-        }
+        var values = TimestepGrid.DescendingIntegerTimesteps(TimestepSpacing, train, steps, StepsOffset);
         timesteps = values.Select(t => (float)t).ToArray();
         stepRatio = train / steps;
         Reset();

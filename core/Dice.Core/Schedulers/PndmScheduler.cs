@@ -85,46 +85,8 @@ public sealed class PndmScheduler : INoiseScheduler
         SchedulerGuards.CheckStepCount(steps, NumTrainTimesteps);
         int train = NumTrainTimesteps;
         // The ascending grid of diffusers' _timesteps.
-        var ascending = new int[steps];
-        switch (TimestepSpacing)
-        {
-            case TimestepSpacing.Linspace:
-                // np.linspace(0, train - 1, steps).round()
-                var grid = TimestepGrid.Linspace(0, train - 1, steps);
-                for (int i = 0; i < steps; i++)
-                {
-                    ascending[i] = (int)TimestepGrid.Round(grid[i]);
-                }
-                break;
-            case TimestepSpacing.Leading:
-                // (np.arange(0, steps) * (train // steps)).round() + steps_offset
-                int ratio = train / steps;
-                for (int i = 0; i < steps; i++)
-                {
-                    ascending[i] = i * ratio + StepsOffset;
-                }
-                break;
-            case TimestepSpacing.Trailing:
-                // np.round(np.arange(train, 0, -train / steps))[::-1] - 1
-                var descending = TimestepGrid.Arange(train, 0, -(double)train / steps);
-                ascending = new int[descending.Length];
-                for (int i = 0; i < descending.Length; i++)
-                {
-                    ascending[i] = (int)TimestepGrid.Round(descending[descending.Length - 1 - i]) - 1;
-                }
-                break;
-            default:
-                throw new InvalidOperationException($"unknown timestep spacing {TimestepSpacing}");
-        }
-        foreach (int t in ascending)
-        {
-            if (t < 0 || t >= train)
-            {
-                throw new ArgumentOutOfRangeException(nameof(steps), steps,
-                    $"{steps} steps with {SchedulerNames.ToConfigString(TimestepSpacing)} spacing and steps_offset {StepsOffset} " +
-                    $"reach timestep {t}, outside the {train} training timesteps");
-            }
-        }
+        var ascending = TimestepGrid.DescendingIntegerTimesteps(TimestepSpacing, train, steps, StepsOffset);
+        Array.Reverse(ascending);
 
         // skip_prk_steps: concatenate(_timesteps[:-1], _timesteps[-2:-1], _timesteps[-1:])[::-1] — the
         // second-largest timestep appears twice (with one step, the single timestep once).

@@ -89,4 +89,47 @@ internal static class TimestepGrid
         double slope = values[j + 1] - values[j];
         return slope * (x - j) + values[j];
     }
+
+    /// <summary>
+    /// The integer timesteps DDIM and PNDM space from <paramref name="train"/> training timesteps, largest first:
+    /// linspace <c>np.linspace(0, train − 1, steps).round()</c>, leading <c>np.arange(0, steps) · (train // steps) +
+    /// steps_offset</c>, trailing <c>np.round(np.arange(train, 0, −train / steps)) − 1</c>. Refuses a grid that leaves
+    /// the training timesteps.
+    /// </summary>
+    public static int[] DescendingIntegerTimesteps(TimestepSpacing spacing, int train, int steps, int stepsOffset)
+    {
+        var values = new int[steps];
+        switch (spacing)
+        {
+            case TimestepSpacing.Linspace:
+                var grid = Linspace(0, train - 1, steps);
+                for (int i = 0; i < steps; i++)
+                {
+                    values[i] = (int)Round(grid[steps - 1 - i]);
+                }
+                break;
+            case TimestepSpacing.Leading:
+                int ratio = train / steps;
+                for (int i = 0; i < steps; i++)
+                {
+                    values[i] = (steps - 1 - i) * ratio + stepsOffset;
+                }
+                break;
+            case TimestepSpacing.Trailing:
+                values = Arange(train, 0, -(double)train / steps).Select(v => (int)Round(v) - 1).ToArray();
+                break;
+            default:
+                throw new InvalidOperationException($"unknown timestep spacing {spacing}");
+        }
+        foreach (int t in values)
+        {
+            if (t < 0 || t >= train)
+            {
+                throw new ArgumentOutOfRangeException(nameof(steps), steps,
+                    $"{steps} steps with {SchedulerNames.ToConfigString(spacing)} spacing and steps_offset {stepsOffset} " +
+                    $"reach timestep {t}, outside the {train} training timesteps");
+            }
+        }
+        return values;
+    }
 }
