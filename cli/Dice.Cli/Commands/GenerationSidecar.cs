@@ -150,19 +150,7 @@ internal sealed class GenerationSidecar
 
     private static RgbImage ReadInitImage(string sidecar, string initPath, string sha256)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(initPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DiceUsageException($"--from {sidecar}: cannot read its init image {initPath} ({e.Message}); put the image back there", e);
-        }
-        if (!string.Equals(Sha256(bytes), sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DiceUsageException($"--from {sidecar}: the init image {initPath} has changed since (SHA-256 differs); restore the original image");
-        }
+        var bytes = ReadRecordedFile(sidecar, initPath, sha256, "init image", "has", "image");
         try
         {
             return ImageFile.Decode(bytes, initPath);
@@ -175,27 +163,34 @@ internal sealed class GenerationSidecar
 
     private static NpyArray ReadLatents(string sidecar, string latentsPath, string sha256)
     {
-        byte[] bytes;
+        var bytes = ReadRecordedFile(sidecar, latentsPath, sha256, "latents", "have", "file");
         try
         {
-            bytes = File.ReadAllBytes(latentsPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DiceUsageException($"--from {sidecar}: cannot read its latents {latentsPath} ({e.Message}); put the file back there", e);
-        }
-        if (!string.Equals(Sha256(bytes), sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DiceUsageException($"--from {sidecar}: the latents {latentsPath} have changed since (SHA-256 differs); restore the original file");
-        }
-        try
-        {
-            return NpyFile.Read(latentsPath);
+            return NpyFile.Decode(bytes, latentsPath);
         }
         catch (InvalidDataException e)
         {
             throw new DiceUsageException($"--from {sidecar}: {e.Message}", e);
         }
+    }
+
+    /// <summary>The bytes of a file the sidecar records by path and SHA-256, refused if unreadable or changed since.</summary>
+    private static byte[] ReadRecordedFile(string sidecar, string path, string sha256, string what, string verb, string kind)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiceUsageException($"--from {sidecar}: cannot read its {what} {path} ({e.Message}); put the {kind} back there", e);
+        }
+        if (!string.Equals(Sha256(bytes), sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DiceUsageException($"--from {sidecar}: the {what} {path} {verb} changed since (SHA-256 differs); restore the original {kind}");
+        }
+        return bytes;
     }
 
     /// <summary>Typed access to the sidecar's fields; null (or absent) means the default.</summary>

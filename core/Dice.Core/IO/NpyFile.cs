@@ -23,7 +23,14 @@ public static partial class NpyFile
     public static NpyArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = File.ReadAllBytes(path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The array in <paramref name="bytes"/>, a .npy file's contents; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a .npy of little-endian float32 or float16 in C order.</exception>
+    public static NpyArray Decode(byte[] bytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length < 10 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
             throw new InvalidDataException($"{path}: not a .npy file (no \\x93NUMPY magic)");
