@@ -13,8 +13,9 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # 1. Debian packages: onnx.proto for the exporter (C# is generated from it at build time), and ICU (libicu72) for the
 #    Unicode composition (NFC) of non-ASCII prompts in CLIP's clean-up (the .NET SDK needs it too). The trainer's
 #    libtorch comes from NuGet with TorchSharp (it brings its own BLAS and OpenMP: no system BLAS, compiler or
-#    libtorch-dev), as does ONNX Runtime. fonts-dejavu-core: the TrueType font dice eval's plots load by path.
-apt_packages=(libonnx-dev libicu72 fonts-dejavu-core)
+#    libtorch-dev), as does ONNX Runtime. fonts-dejavu-core: the TrueType font dice eval's plots load by path. time and strace:
+#    the tests measure a process's peak memory (GNU time) and trace the files it opens (strace).
+apt_packages=(libonnx-dev libicu72 fonts-dejavu-core time strace)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

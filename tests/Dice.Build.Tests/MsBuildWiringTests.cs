@@ -9,6 +9,7 @@ namespace Dice.Build.Tests;
 public sealed class MsBuildWiringTests
 {
     [Fact]
+    [Trait(Tier.Name, Tier.Slow)]
     public void Build_and_publish_mark_their_copies_and_leave_the_source_alone()
     {
         using var dir = new TempDirectory();

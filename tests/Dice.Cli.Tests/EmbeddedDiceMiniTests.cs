@@ -80,12 +80,12 @@ public sealed class EmbeddedDiceMiniTests
     /// within a point (CPU kernels of other machines may round a few images differently).
     /// </summary>
     [Fact]
+    [Trait(Tier.Name, Tier.Slow)]
     public void The_shipped_sharpener_recovers_80_percent_of_cfgs_gain_as_the_model_card_says()
     {
         using var dir = new TempDirectory();
         var output = dir.File("eval");
-        var r = DiceProcess.Run(["eval", "--model", Folder, "--count", "500", "--guidance", "5", "--alpha", "1", "--ep", "cpu", "--out", output],
-            timeout: TimeSpan.FromMinutes(30));
+        var r = DiceProcess.Run(["eval", "--model", Folder, "--count", "500", "--guidance", "5", "--alpha", "1", "--ep", "cpu", "--out", output]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var measured = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval.json")));
         using var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "eval", "eval.json")));
@@ -114,6 +114,7 @@ public sealed class EmbeddedDiceMiniTests
     /// 2.3e-3 and 9.3e-4 by step 80, so the tolerance is 0.06 % (it was 0.02 % on libtorch 1.13).
     /// </summary>
     [Fact]
+    [Trait(Tier.Name, Tier.Slow)]
     public void Retraining_the_shipped_sharpener_from_its_recorded_settings_gives_its_logged_losses()
     {
         using var dir = new TempDirectory();
@@ -122,16 +123,17 @@ public sealed class EmbeddedDiceMiniTests
         string Setting(string key) => settings.GetProperty(key).GetRawText();
         // dice-mini was trained on the VAE posterior's mean (the option's value before the trainer sampled it by default).
         var vaeLatents = settings.TryGetProperty("vae_latents", out var recorded) ? recorded.GetString()! : "mean";
-        var data = dir.File("data");
-        var r = DiceProcess.Run(["data", "--split", "train", "--count", "20000", "--out", data]);
-        Assert.True(r.ExitCode == 0, r.Stderr);
+        var data = Path.Combine(SharedArtifacts.Get("dice-mini-train-20000", root =>
+        {
+            var made = DiceProcess.Run(["data", "--split", "train", "--count", "20000", "--out", Path.Combine(root, "data")]);
+            Assert.True(made.ExitCode == 0, made.Stderr);
+        }), "data");
         const int steps = 80;
         var sharpener = dir.File("sharpener");
-        r = DiceProcess.Run(["train", "--teacher", Path.Combine(Folder, "weights"), "--data", data, "--out", sharpener,
+        var r = DiceProcess.Run(["train", "--teacher", Path.Combine(Folder, "weights"), "--data", data, "--out", sharpener,
             "--seed", Setting("seed"), "--batch", Setting("batch_size"), "--lr", Setting("learning_rate"),
             "--guidance", Setting("guidance_scale"), "--inner-dim", Setting("inner_dim"), "--heads", Setting("heads"),
-            "--vae-sample", vaeLatents, "--steps", $"{steps}", "--checkpoint-every", $"{steps}", "--validation-steps", "0"],
-            timeout: TimeSpan.FromMinutes(30));
+            "--vae-sample", vaeLatents, "--steps", $"{steps}", "--checkpoint-every", $"{steps}", "--validation-steps", "0"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var logged = LossLog.Read(Path.Combine(Folder, "training", "sharpener-loss.jsonl")).Take(steps).Select(e => e.Loss).ToList();
         var rerun = LossLog.Read(Path.Combine(sharpener + ".checkpoints", "loss.jsonl")).Select(e => e.Loss).ToList();

@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 
 namespace Dice.Exporter.Tests;
 
-/// <summary>SD1.5-size exports with random weights (GBs on disk, ~1 min): streamed external data, bounded memory,
-/// loadable by ONNX Runtime.</summary>
+/// <summary>SD1.5-size exports with random weights (GBs on disk, ~1 min): streamed external data, loadable by ONNX Runtime.
+/// The memory bound is measured in a process of its own (Dice.Cli.Tests' ConvertMemoryPeakTests).</summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class LargeExportTests(ITestOutputHelper output)
 {
     [Fact]
@@ -17,15 +18,13 @@ public sealed class LargeExportTests(ITestOutputHelper output)
         var stopwatch = Stopwatch.StartNew();
         var result = ComponentExporter.ExportUnet(directory.File("unet/model.onnx"), UNet2DConditionConfig.StableDiffusion15, new RandomWeightSource(1));
         var exportSeconds = stopwatch.Elapsed.TotalSeconds;
-        using var process = Process.GetCurrentProcess();
         output.WriteLine($"export {exportSeconds:F1} s, {result.ParameterCount:N0} parameters, {result.InitializerBytes:N0} bytes, "
-            + $"model.onnx {new FileInfo(result.ModelPath).Length:N0} B, peak working set {process.PeakWorkingSet64 >> 20} MiB");
+            + $"model.onnx {new FileInfo(result.ModelPath).Length:N0} B");
 
         Assert.Equal(859_520_964, result.ParameterCount);
         Assert.NotNull(result.DataPath);
         Assert.True(new FileInfo(result.DataPath).Length >= result.ParameterCount * 4);
         Assert.True(new FileInfo(result.ModelPath).Length < 4 << 20, "the graph holds no weights");
-        Assert.True(process.PeakWorkingSet64 < 2L << 30, "the weights never sit whole in memory");
 
         stopwatch.Restart();
         var y = OrtRunner.RunOnce(result.ModelPath,

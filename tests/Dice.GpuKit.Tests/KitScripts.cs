@@ -51,10 +51,10 @@ internal static class KitScripts
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
+        if (!process.WaitForExit(HangGuard.Limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} {string.Join(' ', args)} did not finish in 20 minutes");
+            Assert.Fail($"{script} {string.Join(' ', args)} did not finish in {HangGuard.Limit.TotalMinutes:0} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -6,6 +6,7 @@ namespace Dice.GpuKit.Tests;
 /// pack.sh --from-stage seals a kit folder (CONTENTS, gzipped tarball, parts, MANIFEST); run.sh unpacks it on the
 /// other side. The publishing half of pack.sh is not run here (it takes minutes); everything after it is.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class PackAndUnpackTests
 {
     private const int ChunkBytes = 65_536;

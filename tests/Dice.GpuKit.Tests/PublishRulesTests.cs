@@ -7,6 +7,7 @@ namespace Dice.GpuKit.Tests;
 /// --from-stage): libtorch's natives and the TensorRT provider dropped, nothing libtorch-like left, ONNX Runtime with
 /// its CUDA provider in each publish. A refused stage leaves no parts to carry.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class PublishRulesTests
 {
     private const string ChunkBytes = "65536";

@@ -37,7 +37,7 @@ public sealed class PackedFeed : IDisposable
         typeof(PackedFeed).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     public static void Pack(string project, string output) =>
-        DotnetProcess.Run(RepositoryFiles.Root, TimeSpan.FromMinutes(15), "pack", Path.Combine(RepositoryFiles.Root, project),
+        DotnetProcess.Run(RepositoryFiles.Root, HangGuard.Limit, "pack", Path.Combine(RepositoryFiles.Root, project),
             "-c", Configuration, "--no-build", "-o", output);
 
     public void Dispose() => root.Dispose();
@@ -47,6 +47,7 @@ public sealed class PackedFeed : IDisposable
 /// The NuGet packages hosts consume: what they carry, and that a host outside the repository (samples/Dice.SampleHost)
 /// restores them from a folder feed, builds and generates an image with dice-mini.
 /// </summary>
+[Trait(Tier.Name, Tier.Slow)]
 public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : IClassFixture<PackedFeed>
 {
     private static readonly string[] CorePackages = ["Dice.Core", "Dice.Runtime"];
@@ -159,10 +160,10 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
             new XElement("config", Add("globalPackagesFolder", packages)))).Save(config);
 
         var clock = Stopwatch.StartNew();
-        DotnetProcess.Run(work, TimeSpan.FromMinutes(15), "restore", project, "--configfile", config);
+        DotnetProcess.Run(work, HangGuard.Limit, "restore", project, "--configfile", config);
         var restored = clock.Elapsed;
         var bin = Path.Combine(work, "bin");
-        DotnetProcess.Run(work, TimeSpan.FromMinutes(15), "build", project, "-c", "Release", "--no-restore", "-o", bin,
+        DotnetProcess.Run(work, HangGuard.Limit, "build", project, "-c", "Release", "--no-restore", "-o", bin,
             // Link ONNX Runtime's natives from the cache instead of copying ~0.3 GB.
             "-p:CreateHardLinksForCopyLocalIfPossible=true");
         var built = clock.Elapsed - restored;
@@ -179,7 +180,7 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
 
         var model = RepositoryFiles.Path("onnx-models/dice-mini");
         var png = Path.Combine(work, "sample.png");
-        var run = DotnetProcess.Run(work, TimeSpan.FromMinutes(15), Path.Combine(bin, "Dice.SampleHost.dll"), model,
+        var run = DotnetProcess.Run(work, HangGuard.Limit, Path.Combine(bin, "Dice.SampleHost.dll"), model,
             "a red circle on a blue background", "7", png, "2");
         var ran = clock.Elapsed - restored - built;
         Assert.Contains("2 steps", run.Stdout, StringComparison.Ordinal);

@@ -9,19 +9,23 @@ internal static class DiceProcess
 
     /// <param name="appDirectory">The folder holding dice.dll (default: beside the tests).</param>
     /// <param name="unset">Variables of the test's own environment the child must not inherit.</param>
+    /// <param name="launcher">A command that starts `dotnet dice.dll …` and reports on it (GNU time, strace), with its options.</param>
     public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
-        string? appDirectory = null, IEnumerable<string>? unset = null)
+        string? appDirectory = null, IEnumerable<string>? unset = null, IReadOnlyList<string>? launcher = null)
     {
-        // A guard against hangs only: a busy 2-core CI machine can take many times the usual wall time.
-        var limit = timeout ?? TimeSpan.FromMinutes(20);
+        var limit = timeout ?? HangGuard.Limit;
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "dice.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference cli/Dice.Cli");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var a in launcher is { Count: > 0 } ? [.. launcher.Skip(1), "dotnet"] : Array.Empty<string>())
+        {
+            info.ArgumentList.Add(a);
+        }
         info.ArgumentList.Add(dll);
         foreach (var a in args)
         {

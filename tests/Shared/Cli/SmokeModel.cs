@@ -2,31 +2,37 @@
 namespace Dice.Tests.Shared;
 
 /// <summary>
-/// A smoke-scale dice-mini (tiny models, a few training steps, classifier included) made once by `dice mini`, plus a
-/// copy whose text_encoder_dice is the plain text encoder: DICE through it must give exactly the unguided images.
+/// A smoke-scale dice-mini (tiny models, a few training steps, classifier included) made once per test run by `dice mini`
+/// (see <see cref="SharedArtifacts"/>), plus a copy whose text_encoder_dice is the plain text encoder: DICE through it must
+/// give exactly the unguided images. Read-only: a test that writes into a model folder copies it first.
 /// </summary>
-public sealed class SmokeModel : IDisposable
+public sealed class SmokeModel
 {
-    private readonly TempDirectory directory = new();
-
     public SmokeModel()
     {
-        Folder = directory.File("dice-mini");
-        var result = DiceProcess.Run(["mini", "--scale", "smoke", "--out", Folder]);
-        Assert.True(result.ExitCode == 0, result.Stderr);
-        WithIdentityDice = directory.File("dice-mini-identity");
-        CopyDirectory(Folder, WithIdentityDice);
-        CopyDirectory(Path.Combine(Folder, "text_encoder"), Path.Combine(WithIdentityDice, "text_encoder_dice"));
+        var root = SharedArtifacts.Get("smoke-model", Build);
+        Folder = Path.Combine(root, "dice-mini");
+        WithIdentityDice = Path.Combine(root, "dice-mini-identity");
+        WithDice = Path.Combine(root, "dice-mini-dice");
+    }
+
+    private static void Build(string root)
+    {
+        var folder = Path.Combine(root, "dice-mini");
+        Run(["mini", "--scale", "smoke", "--out", folder]);
+        var identity = Path.Combine(root, "dice-mini-identity");
+        CopyDirectory(folder, identity);
+        CopyDirectory(Path.Combine(folder, "text_encoder"), Path.Combine(identity, "text_encoder_dice"));
 
         // A real fused encoder: a sharpener trained for two steps, exported by `dice export`.
-        WithDice = directory.File("dice-mini-dice");
-        CopyDirectory(Folder, WithDice);
-        var data = directory.File("data");
-        var sharpener = directory.File("sharpener");
+        var withDice = Path.Combine(root, "dice-mini-dice");
+        CopyDirectory(folder, withDice);
+        var data = Path.Combine(root, "data");
+        var sharpener = Path.Combine(root, "sharpener");
         Run(["data", "--out", data, "--count", "8"]);
-        Run(["train", "--teacher", Path.Combine(Folder, "weights"), "--data", data, "--out", sharpener, "--steps", "2", "--batch", "2",
+        Run(["train", "--teacher", Path.Combine(folder, "weights"), "--data", data, "--out", sharpener, "--steps", "2", "--batch", "2",
             "--inner-dim", "16", "--heads", "2", "--checkpoint-every", "2", "--validation-steps", "0"]);
-        Run(["export", "--sharpener", sharpener, "--model", WithDice]);
+        Run(["export", "--sharpener", sharpener, "--model", withDice]);
     }
 
     private static void Run(string[] args)
@@ -57,7 +63,6 @@ public sealed class SmokeModel : IDisposable
         }
     }
 
-    public void Dispose() => directory.Dispose();
 }
 
 [CollectionDefinition(Name)]
