@@ -82,13 +82,13 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
         var c = Embed(ids);
         var cNull = Embed([tokenizer.Tokenize("")]);
         var cNegative = negative is null ? cNull : Embed(negative);
-        var update = sharpener.Forward(c, cNegative) * alpha - (cNegative - cNull) * beta;
+        var update = sharpener.Forward(c, cNegative).Times(alpha) - (cNegative - cNull).Times(beta);
         var mask = ones([1, ids[0].Length, 1]);
         using (no_grad())
         {
             mask.narrow(1, 0, 1).zero_();
         }
-        return (c + update * mask).contiguous().data<float>().ToArray();
+        return c.Plus(update * mask).contiguous().data<float>().ToArray();
     }
 
     private static void AssertClose(float[] expected, float[] actual, double relative)

@@ -36,10 +36,10 @@ public class BlocksForwardTests
         var h = F.conv2d(F.silu(F.group_norm(x, 2, ops["r.norm1.weight"], ops["r.norm1.bias"], 1e-5)), ops["r.conv1.weight"], ops["r.conv1.bias"],
             padding: [1, 1]);
         var t = F.linear(F.silu(temb), ops["r.time_emb_proj.weight"], ops["r.time_emb_proj.bias"]).unsqueeze(2).unsqueeze(3);
-        h = h + t;
+        h = h.Plus(t);
         h = F.conv2d(F.silu(F.group_norm(h, 2, ops["r.norm2.weight"], ops["r.norm2.bias"], 1e-5)), ops["r.conv2.weight"], ops["r.conv2.bias"],
             padding: [1, 1]);
-        var expected = F.conv2d(x, ops["r.conv_shortcut.weight"], ops["r.conv_shortcut.bias"]) + h;
+        var expected = F.conv2d(x, ops["r.conv_shortcut.weight"], ops["r.conv_shortcut.bias"]).Plus(h);
         AssertClose(expected, block.Forward(x, temb), 1e-5);
     }
 
@@ -55,9 +55,9 @@ public class BlocksForwardTests
         var q = F.linear(sequence, ops["a.to_q.weight"], ops["a.to_q.bias"]);
         var k = F.linear(sequence, ops["a.to_k.weight"], ops["a.to_k.bias"]);
         var v = F.linear(sequence, ops["a.to_v.weight"], ops["a.to_v.bias"]);
-        var weights = (q.matmul(k.transpose(1, 2)) * (1 / Math.Sqrt(8))).softmax(2);
+        var weights = q.matmul(k.transpose(1, 2)).Times(1 / Math.Sqrt(8)).softmax(2);
         var attended = F.linear(weights.matmul(v), ops["a.to_out.0.weight"], ops["a.to_out.0.bias"]);
-        var expected = attended.transpose(1, 2).reshape(2, 8, 3, 5) + x;
+        var expected = attended.transpose(1, 2).reshape(2, 8, 3, 5).Plus(x);
         AssertClose(expected, attention.Forward(x), 1e-5);
     }
 
@@ -87,8 +87,8 @@ public class BlocksForwardTests
         var transformer = new Transformer2DModel<Tensor>(ops, "t", 8, heads: 2, crossAttentionDim: 6, layers: 1, groups: 4, useLinearProjection: false);
         using (no_grad())
         {
-            ops["t.proj_out.weight"].mul_(0);
-            ops["t.proj_out.bias"].mul_(0);
+            ops["t.proj_out.weight"].zero_();
+            ops["t.proj_out.bias"].zero_();
         }
         using var scope = NewDisposeScope();
 

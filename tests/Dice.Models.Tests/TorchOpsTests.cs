@@ -13,7 +13,7 @@ public class TorchOpsTests
     public void Reshape_zero_keeps_the_input_dim_and_minus_one_infers()
     {
         using var ops = new TorchOps();
-        using var x = arange(0, 24, dtype: float32).reshape(2, 3, 4);
+        using var x = tensor(Enumerable.Range(0, 24).Select(i => (float)i).ToArray()).reshape(2, 3, 4);
         using var y = ops.Reshape(x, 0, -1, 2);
         Assert.Equal([2L, 6, 2], y.shape);
     }
@@ -32,7 +32,7 @@ public class TorchOpsTests
     public void PoolAtArgmax_picks_the_row_of_the_largest_id()
     {
         using var ops = new TorchOps();
-        using var hidden = arange(0, 12, dtype: float32).reshape(2, 3, 2);
+        using var hidden = tensor(Enumerable.Range(0, 12).Select(i => (float)i).ToArray()).reshape(2, 3, 2);
         using var ids = tensor(new long[] { 1, 9, 3, 9, 2, 1 }, [2, 3]);
         using var pooled = ops.PoolAtArgmax(hidden, ids);
         Assert.Equal([2f, 3, 6, 7], pooled.data<float>().ToArray());

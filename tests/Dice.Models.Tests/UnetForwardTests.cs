@@ -116,7 +116,7 @@ public class UnetForwardTests
         var sample = rand([1, 4, 8, 8]);
         var context = randn([1, ContextLength, 16]);
         var timestep = tensor(new long[] { 3 });
-        AssertClose(plain.Forward(sample * 2 - 1, timestep, context), centered.Forward(sample, timestep, context), 1e-5);
+        AssertClose(plain.Forward(sample.Times(2).Minus(1), timestep, context), centered.Forward(sample, timestep, context), 1e-5);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class VaeForwardTests
         using var scope = NewDisposeScope();
         using var grad = no_grad();
 
-        var image = rand([batch, 3, height, width]) * 2 - 1;
+        var image = rand([batch, 3, height, width]).Times(2).Minus(1);
         var moments = vae.Encode(image);
         Assert.Equal([batch, 8, height / 8, width / 8], moments.shape);
         AssertFinite(moments);

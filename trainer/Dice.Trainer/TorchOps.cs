@@ -182,8 +182,8 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
         {
             InitKind.Zeros => zeros(shape, float32),
             InitKind.Ones => ones(shape, float32),
-            InitKind.Uniform => rand(shape, float32, generator: generator) * (2 * init.Scale) - init.Scale,
-            InitKind.Normal => randn(shape, float32, generator: generator) * init.Scale,
+            InitKind.Uniform => rand(shape, float32, generator: generator).Times(2 * init.Scale).Minus(init.Scale),
+            InitKind.Normal => randn(shape, float32, generator: generator).Times(init.Scale),
             _ => throw new ArgumentOutOfRangeException(nameof(init), init.Kind, "unknown initialisation"),
         };
         // TorchSharp's Parameter takes over the tensor's handle and joins the open scope: keep it out of the scope.
@@ -255,13 +255,13 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
 
     // ----- elementwise ----------------------------------------------------------------------------------
 
-    public Tensor Add(Tensor a, Tensor b) => a + b;
+    public Tensor Add(Tensor a, Tensor b) => a.Plus(b);
 
     public Tensor Sub(Tensor a, Tensor b) => a - b;
 
     public Tensor Mul(Tensor a, Tensor b) => a * b;
 
-    public Tensor Scale(Tensor input, double factor) => input * factor;
+    public Tensor Scale(Tensor input, double factor) => input.Times(factor);
 
     public Tensor Silu(Tensor input) => F.silu(input);
 
@@ -270,7 +270,7 @@ public sealed class TorchOps : ITensorOps<Tensor>, IDisposable
     public Tensor QuickGelu(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return input.mul((input * 1.702).sigmoid()).MoveToOuterDisposeScope();
+        return input.mul(input.Times(1.702).sigmoid()).MoveToOuterDisposeScope();
     }
 
     public Tensor Relu(Tensor input) => F.relu(input);

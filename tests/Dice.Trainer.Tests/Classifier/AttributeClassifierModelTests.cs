@@ -49,7 +49,7 @@ public sealed class AttributeClassifierModelTests
         using var ops = new TorchOps(seed: 3);
         var model = new AttributeClassifier<Tensor>(ops, config);
         using var noGrad = no_grad();
-        var logits = model.Forward(rand([2, 3, 32, 32]) * 2 - 1);
+        var logits = model.Forward(rand([2, 3, 32, 32]).Times(2).Minus(1));
         Assert.Equal([2, 50], logits.shape);
         Assert.Equal(ops.ParameterCount, ParameterInventory.Of(o => _ = new AttributeClassifier<ParameterInventory.Declared>(o, config)).Sum(p => p.ElementCount));
     }

@@ -1,3 +1,4 @@
+using Dice.Trainer;
 using Dice.Runtime.Pipelines;
 using System.Globalization;
 using Dice.Exporter;
@@ -35,11 +36,11 @@ public sealed class SharpenerTrainerTests(TinyOnnxModel model, DatasetFixture da
         var times = batch.Timesteps.data<long>().ToArray();
         Assert.All(times, t => Assert.Equal(times[0], t));
         var abar = trainer.Schedule.AlphasCumprod[(int)times[0]];
-        var noisy = (batch.Latents * Math.Sqrt(abar)) + (batch.Noise * Math.Sqrt(1 - abar));
+        var noisy = batch.Latents.Times(Math.Sqrt(abar)).Plus(batch.Noise.Times(Math.Sqrt(1 - abar)));
         Assert.True(Trainers.MaxAbsDifference(noisy, trainer.NoisyLatents(batch)) < 1e-5);
         var uncond = trainer.TeacherNoise(noisy, batch.Timesteps, trainer.NullEmbedding.expand(4, batch.Conditional.size(1), batch.Conditional.size(2)));
         var cond = trainer.TeacherNoise(noisy, batch.Timesteps, batch.Conditional);
-        var expected = uncond + ((cond - uncond) * 5.0);
+        var expected = uncond.Plus((cond - uncond).Times(5.0));
         var difference = Trainers.MaxAbsDifference(expected, trainer.Target(batch));
         output.WriteLine($"max |separate − batched| = {difference}");
         Assert.True(difference <= 1e-5, $"difference {difference}");

@@ -1,13 +1,14 @@
+using Dice.Trainer;
 using Dice.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Dice.Trainer.Tests.Teacher;
 
 /// <summary>
-/// TorchSharp's AdamW as the trainers configure it (lr, betas, eps, decoupled weight decay, no amsgrad), against the
+/// Dice's AdamW as the trainers configure it (lr, betas, eps, decoupled weight decay, no amsgrad), against the
 /// algorithm of Loshchilov &amp; Hutter as PyTorch documents it for torch.optim.AdamW, and its state in Dice's checkpoint
 /// format (<see cref="AdamWState"/>).
 /// </summary>
@@ -62,7 +63,8 @@ public sealed class AdamWTests
     }
 
     /// <summary>
-    /// In float32 the update runs as PyTorch 1.13's single-tensor AdamW did (and Dice's own AdamW before TorchSharp):
+    /// In float32 the update runs as TorchSharp's AdamW and PyTorch 1.13's single-tensor AdamW do (the shipped dice-mini was
+    /// trained with TorchSharp's):
     /// p·(1 − γλ), m·β₁ + (1 − β₁)g, v·β₂ + (1 − β₂)g·g, then p + (−γ/(1 − β₁ᵗ))·m/(√v/√(1 − β₂ᵗ) + ε), bit for bit. PyTorch 2.x
     /// computes the first moment as m.lerp(g, 1 − β₁) instead, equal in exact arithmetic and up to a rounding in float32.
     /// </summary>
@@ -85,11 +87,11 @@ public sealed class AdamWTests
             optimizer.step();
             using (no_grad())
             {
-                reference.mul_(1 - (Lr * WeightDecay));
-                m.mul_(Beta1).add_(g, 1 - Beta1);
-                v.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-                using var denominator = (v.sqrt() / Math.Sqrt(1 - Math.Pow(Beta2, t))).add_(Eps);
-                reference.addcdiv_(m, denominator, -Lr / (1 - Math.Pow(Beta1, t)));
+                reference.TimesInPlace(1 - (Lr * WeightDecay));
+                m.TimesInPlace(Beta1).AddScaledInPlace(g, 1 - Beta1);
+                v.TimesInPlace(Beta2).AddProductInPlace(g, g, 1 - Beta2);
+                using var denominator = v.sqrt().DividedBy(Math.Sqrt(1 - Math.Pow(Beta2, t))).PlusInPlace(Eps);
+                reference.AddQuotientInPlace(m, denominator, -Lr / (1 - Math.Pow(Beta1, t)));
             }
             Assert.Equal(reference.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits),
                 p.detach().data<float>().ToArray().Select(BitConverter.SingleToInt32Bits));
@@ -110,7 +112,7 @@ public sealed class AdamWTests
         for (var t = 0; t < 3; t++)
         {
             optimizer.zero_grad();
-            using var loss = (a * 2).sum() + (b * 3).sum();
+            using var loss = a.Times(2).sum().Plus(b.Times(3).sum());
             loss.backward();
             optimizer.step();
         }
@@ -137,13 +139,14 @@ public sealed class AdamWTests
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = (x.matmul(w) + bias - y).square().mean();
+            var loss = (x.matmul(w).Plus(bias) - y).Squared().mean();
             loss.backward();
             optimizer.step();
             return loss.ToDouble();
         }
 
-        using var w = new Parameter(full([3, 1], 0.5f));
+        using var half = 0.5f.ToScalar();
+        using var w = new Parameter(full([3, 1], half));
         using var bias = new Parameter(zeros(1));
         using var optimizer = new AdamW([w, bias], Lr, Beta1, Beta2, Eps, WeightDecay);
         for (var i = 0; i < 4; i++)

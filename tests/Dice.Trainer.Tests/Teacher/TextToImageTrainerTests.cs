@@ -59,7 +59,7 @@ public sealed class TextToImageTrainerTests(TokenizerFixture tokenizer) : IClass
         using var plain = new TextToImageTrainer(Options(), Vae);
         using var weighted = new TextToImageTrainer(Options() with { InverseSnrWeightCap = 20 }, Vae);
         using var sampled = plain.SampleBatch(0);
-        DiffusionBatch At(long t) => new(sampled.Latents.clone(), sampled.InputIds.clone(), torch.full([4], t, torch.ScalarType.Int64),
+        DiffusionBatch At(long t) => new(sampled.Latents.clone(), sampled.InputIds.clone(), torch.tensor(new[] { t, t, t, t }),
             sampled.Noise.clone(), sampled.Captions);
         using var highNoise = At(999);
         using var lowNoise = At(10);
@@ -118,7 +118,7 @@ public sealed class TextToImageTrainerTests(TokenizerFixture tokenizer) : IClass
         var factor = ScalingFactorEstimator.Estimate(Vae, batch.Images);
         using var latents = Vae.EncodeLatents(batch.Images, factor);
         using var centred = latents - latents.mean();
-        using var variance = centred.square().mean();
+        using var variance = centred.Squared().mean();
         Assert.Equal(1.0, variance.ToDouble(), 3);
     }
 

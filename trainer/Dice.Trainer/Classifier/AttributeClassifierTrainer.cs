@@ -3,7 +3,7 @@ using Dice.Models.Classifier;
 using Dice.Core.Images;
 using TorchSharp;
 using static TorchSharp.torch;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Classifier;
@@ -93,14 +93,11 @@ public sealed class AttributeClassifierTrainer : IDisposable
                 for (var h = 0; h < offsets.Length; h++)
                 {
                     var headLoss = F.cross_entropy(logits.narrow(1, offsets[h], Config.HeadSizes[h]), tensor(labels[h], [batch]));
-                    total = total is null ? headLoss : total + headLoss;
+                    total = total is null ? headLoss : total.Plus(headLoss);
                 }
                 optimizer.zero_grad();
                 total!.backward();
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = Options.LearningRateAt(step);
-                }
+                optimizer.LearningRate = Options.LearningRateAt(step);
                 optimizer.step();
                 loss = total.ToDouble();
             }

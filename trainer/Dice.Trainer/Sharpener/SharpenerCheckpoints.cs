@@ -4,7 +4,7 @@ using Dice.Models.Sharpener;
 using Dice.Models.StableDiffusion;
 using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 
 namespace Dice.Trainer.Sharpener;
 

@@ -55,7 +55,7 @@ public sealed class SharpenerLoss : IDisposable
         using var scope = NewDisposeScope();
         var a = signalScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
         var s = noiseScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
-        return ((a * batch.Latents) + (s * batch.Noise)).MoveToOuterDisposeScope();
+        return (a * batch.Latents).Plus(s * batch.Noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>The CFG target ε_u + w(ε_c − ε_u), without gradients, from one batched teacher call on [x_t; x_t] with [c_null; c].</summary>
@@ -68,7 +68,7 @@ public sealed class SharpenerLoss : IDisposable
         var eps = unet.Forward(cat([noisy, noisy]), cat([batch.Timesteps, batch.Timesteps]), cat([batch.Unconditional, batch.Conditional]));
         var halves = eps.chunk(2, 0);
         var unconditional = halves[0];
-        return (unconditional + ((halves[1] - unconditional) * guidanceScale)).MoveToOuterDisposeScope();
+        return unconditional.Plus((halves[1] - unconditional).Times(guidanceScale)).MoveToOuterDisposeScope();
     }
 
     /// <summary>c_dice = c + α·r(c, c_null) with token 0 (the start token) kept equal to c[:, 0] exactly.</summary>
@@ -80,7 +80,7 @@ public sealed class SharpenerLoss : IDisposable
         var r = sharpener.Forward(conditional, unconditional);
         var tokens = conditional.size(1);
         var kept = conditional.narrow(1, 0, 1);
-        var edited = conditional.narrow(1, 1, tokens - 1) + (r.narrow(1, 1, tokens - 1) * alpha);
+        var edited = conditional.narrow(1, 1, tokens - 1).Plus(r.narrow(1, 1, tokens - 1).Times(alpha));
         return cat([kept, edited], 1).MoveToOuterDisposeScope();
     }
 
@@ -93,8 +93,8 @@ public sealed class SharpenerLoss : IDisposable
         var student = unet.Forward(noisy, batch.Timesteps, DiceEmbedding(batch.Conditional, batch.Unconditional));
         var sum = (student - target).abs().sum();
         return lossWeights is null
-            ? sum / batch.Size
-            : sum * lossWeights.index_select(0, batch.Timesteps.narrow(0, 0, 1)).squeeze(0) / batch.Size;
+            ? sum.DividedBy(batch.Size)
+            : (sum * lossWeights.index_select(0, batch.Timesteps.narrow(0, 0, 1)).squeeze(0)).DividedBy(batch.Size);
     }
 
     public void Dispose()

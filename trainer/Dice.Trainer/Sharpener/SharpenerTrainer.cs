@@ -13,7 +13,7 @@ using Dice.Trainer.Teacher;
 using Dice.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 
 namespace Dice.Trainer.Sharpener;
 
@@ -295,7 +295,7 @@ public sealed class SharpenerTrainer : IDisposable
         var target = Loss.Target(batch);
         var loss = Loss.Compute(batch, target);
         var value = loss.ToDouble();
-        (microBatches == 1 ? loss : loss / microBatches).backward();
+        (microBatches == 1 ? loss : loss.DividedBy(microBatches)).backward();
         return value;
     }
 

@@ -72,7 +72,7 @@ public sealed class FrozenVae : IDisposable
     {
         using var mean = EncodeMean(images);
         using var noGrad = no_grad();
-        return mean * (scalingFactor ?? Config.ScalingFactor);
+        return mean.Times(scalingFactor ?? Config.ScalingFactor);
     }
 
     /// <summary>
@@ -89,9 +89,9 @@ public sealed class FrozenVae : IDisposable
         var x = TorchDevices.Same(images.device, Device) ? images : images.to(Device);
         var moments = Model.Encode(x).chunk(2, 1);
         var mean = moments[0];
-        var std = (moments[1].clamp(-30.0, 20.0) * 0.5).exp();
+        var std = moments[1].Clamped(-30.0, 20.0).Times(0.5).exp();
         var z = SeededRandom.Randn(mean.shape, mean.dtype, mean.device, generator);
-        return (((std * z) + mean) * (scalingFactor ?? Config.ScalingFactor)).contiguous().MoveToOuterDisposeScope();
+        return (std * z).Plus(mean).Times(scalingFactor ?? Config.ScalingFactor).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class FrozenVae : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var x = TorchDevices.Same(latents.device, Device) ? latents : latents.to(Device);
-        return Model.Decode(x / factor).contiguous().MoveToOuterDisposeScope();
+        return Model.Decode(x.DividedBy(factor)).contiguous().MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ public static class ScalingFactorEstimator
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = mean.to(ScalarType.Float64);
-        var std = (x - x.mean()).square().mean().sqrt().ToDouble();
+        var std = (x - x.mean()).Squared().mean().sqrt().ToDouble();
         return std > 0 && double.IsFinite(std)
             ? 1 / std
             : throw new InvalidOperationException($"the latents have standard deviation {std}; no scaling factor fits");

@@ -5,7 +5,7 @@ using Dice.Core.Tokenization;
 using Dice.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Teacher;
@@ -212,14 +212,14 @@ public sealed class TextToImageTrainer : IDisposable
         var b = batch.Latents.size(0);
         var a = signalScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
         var s = noiseScales.index_select(0, batch.Timesteps).reshape(b, 1, 1, 1);
-        var noisy = (a * batch.Latents) + (s * batch.Noise);
+        var noisy = (a * batch.Latents).Plus(s * batch.Noise);
         var hidden = TextEncoder.Forward(batch.InputIds).LastHiddenState;
         var prediction = Unet.Forward(noisy, batch.Timesteps, hidden);
         if (lossWeights is null)
         {
             return F.mse_loss(prediction, batch.Noise);
         }
-        var perSample = (prediction - batch.Noise).square().mean([1L, 2L, 3L]);
+        var perSample = (prediction - batch.Noise).Squared().mean([1L, 2L, 3L]);
         return (perSample * lossWeights.index_select(0, batch.Timesteps)).mean();
     }
 

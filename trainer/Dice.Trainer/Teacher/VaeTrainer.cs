@@ -3,7 +3,7 @@ using Dice.Models.Vae;
 using Dice.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Dice.Trainer.Teacher;
@@ -118,13 +118,13 @@ public sealed class VaeTrainer : IDisposable
         var parts = moments.chunk(2, 1);
         var mean = parts[0];
         // diffusers' DiagonalGaussianDistribution clamps the log-variance the same way.
-        var logvar = parts[1].clamp(-30, 20);
+        var logvar = parts[1].Clamped(-30, 20);
         var variance = logvar.exp();
         Tensor z;
         if (sample)
         {
             var eps = SeededRandom.Randn(mean.shape, ScalarType.Float32, Ops.Device, posteriorNoise);
-            z = mean + ((0.5 * logvar).exp() * eps);
+            z = mean.Plus(logvar.Times(0.5).exp() * eps);
         }
         else
         {
@@ -132,8 +132,8 @@ public sealed class VaeTrainer : IDisposable
         }
         var reconstruction = Model.Decode(z);
         var rec = Options.Reconstruction == ReconstructionLoss.L1 ? F.l1_loss(reconstruction, x) : F.mse_loss(reconstruction, x);
-        var kl = ((mean.square() + variance - 1 - logvar).sum() * 0.5) / x.size(0);
-        var total = rec + (kl * Options.KlWeight);
+        var kl = mean.Squared().Plus(variance).Minus(1).sub(logvar).sum().Times(0.5).DividedBy(x.size(0));
+        var total = rec.Plus(kl.Times(Options.KlWeight));
         return (total, rec, kl);
     }
 

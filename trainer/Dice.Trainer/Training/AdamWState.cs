@@ -1,13 +1,12 @@
 using System.Globalization;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dice.Trainer.Training;
 
 /// <summary>
-/// TorchSharp's AdamW state in Dice's checkpoint format: "step" (a float64 scalar) and, for every parameter N (in the
+/// <see cref="AdamW"/>'s state in Dice's checkpoint format: "step" (a float64 scalar) and, for every parameter N (in the
 /// optimizer's order) that has taken a step, its moments "exp_avg.N" and "exp_avg_sq.N". The format predates TorchSharp,
-/// so earlier checkpoints load unchanged. TorchSharp counts steps per parameter, as PyTorch does; in Dice every trained
+/// so earlier checkpoints load unchanged. AdamW counts steps per parameter, as PyTorch does; in Dice every trained
 /// parameter steps together, so one count serves all, and a parameter without moments (never stepped) restarts at 0.
 /// </summary>
 public static class AdamWState
@@ -20,7 +19,7 @@ public static class AdamWState
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var states = States(optimizer);
-        var steps = states.Select(s => s.step).Where(s => s > 0).Distinct().ToList();
+        var steps = states.Select(s => s.Step).Where(s => s > 0).Distinct().ToList();
         if (steps.Count > 1)
         {
             throw new InvalidOperationException(
@@ -32,11 +31,11 @@ public static class AdamWState
             result[StepKey] = tensor((double)(steps.Count == 0 ? 0 : steps[0]), float64).DetachFromDisposeScope();
             for (var i = 0; i < states.Count; i++)
             {
-                if (states[i].step > 0)
+                if (states[i].Step > 0)
                 {
                     var key = i.ToString(CultureInfo.InvariantCulture);
-                    result[$"exp_avg.{key}"] = states[i].exp_avg.detach().clone().DetachFromDisposeScope();
-                    result[$"exp_avg_sq.{key}"] = states[i].exp_avg_sq.detach().clone().DetachFromDisposeScope();
+                    result[$"exp_avg.{key}"] = states[i].Average.detach().clone().DetachFromDisposeScope();
+                    result[$"exp_avg_sq.{key}"] = states[i].Squares.detach().clone().DetachFromDisposeScope();
                 }
             }
             return result;
@@ -106,22 +105,21 @@ public static class AdamWState
             {
                 if (moments[i] is { } m)
                 {
-                    states[i].exp_avg.copy_(m.Average);
-                    states[i].exp_avg_sq.copy_(m.Squares);
-                    states[i].step = step;
+                    states[i].Average.copy_(m.Average);
+                    states[i].Squares.copy_(m.Squares);
+                    states[i].Step = step;
                 }
                 else
                 {
-                    states[i].exp_avg.zero_();
-                    states[i].exp_avg_sq.zero_();
-                    states[i].step = 0;
+                    states[i].Average.zero_();
+                    states[i].Squares.zero_();
+                    states[i].Step = 0;
                 }
             }
         }
     }
 
-    /// <summary>The live per-parameter states, in the optimizer's parameter order.</summary>
-    private static List<AdamW.State> States(AdamW optimizer) => optimizer.state_dict().State.Cast<AdamW.State>().ToList();
+    private static IReadOnlyList<AdamW.ParameterState> States(AdamW optimizer) => optimizer.States;
 
     private static double Scalar(Tensor t)
     {

@@ -1,5 +1,5 @@
 using TorchSharp;
-using AdamW = TorchSharp.Modules.AdamW;
+using AdamW = Dice.Trainer.Training.AdamW;
 
 namespace Dice.Trainer.Training;
 
