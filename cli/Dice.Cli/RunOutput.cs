@@ -55,7 +55,7 @@ internal static class RunOutput
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            throw new DiceUsageException($"{option} {output}: folder {parent} is not writable ({e.Message}): choose a writable folder", e);
+            throw new DiceUsageException($"{option} {output}: folder {parent} is not writable: choose a folder you can write to", e);
         }
         try
         {
