@@ -64,6 +64,10 @@ internal static class RunOutput
             {
                 AtomicFile.DeleteLeftovers(path);
             }
+            if (isFolder)
+            {
+                AtomicFile.DeleteLeftoversWithin(full);
+            }
             removeIncomplete?.Invoke();
             var existing = paths.FirstOrDefault(p => File.Exists(p) || (Directory.Exists(p) && Directory.EnumerateFileSystemEntries(p).Any()));
             if (existing is not null && !force)

@@ -97,23 +97,55 @@ public static class AtomicFile
         int removed = 0;
         foreach (var entry in Directory.EnumerateFileSystemEntries(directory, $".{name}.*{TempSuffix}"))
         {
-            // The pattern's '*' could span further dots: only NAME followed by exactly one 32-hex-digit id is ours.
-            var id = Path.GetFileName(entry)[(name.Length + 2)..^TempSuffix.Length];
-            if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower))
+            // The pattern's '*' could span further dots: only NAME followed by exactly one id is ours.
+            if (IsTempName(Path.GetFileName(entry)) && Path.GetFileName(entry).Length == name.Length + 2 + 32 + TempSuffix.Length)
             {
-                continue;
+                Delete(entry);
+                removed++;
             }
-            if (Directory.Exists(entry))
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
-            removed++;
         }
         return removed;
+    }
+
+    /// <summary>
+    /// Deletes every temporary file and staging folder (<see cref="TempPath"/>) anywhere under <paramref name="folder"/>:
+    /// for a folder output, whose <see cref="RunLock"/> the caller holds, all of them are leftovers. Returns how many.
+    /// </summary>
+    public static int DeleteLeftoversWithin(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+        var leftovers = Directory.EnumerateFileSystemEntries(folder, "*" + TempSuffix, SearchOption.AllDirectories)
+            .Where(e => IsTempName(Path.GetFileName(e)))
+            .ToList();
+        // A staging folder's own contents go with it.
+        var outermost = leftovers.Where(e => !leftovers.Any(o => e.StartsWith(o + Path.DirectorySeparatorChar, StringComparison.Ordinal))).ToList();
+        outermost.ForEach(Delete);
+        return outermost.Count;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a <see cref="TempPath"/> name: ".NAME." then 32 lower-case hex digits then ".dice-tmp".</summary>
+    public static bool IsTempName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int idEnd = name.Length - TempSuffix.Length;
+        int idStart = idEnd - 32;
+        return name.StartsWith('.') && name.EndsWith(TempSuffix, StringComparison.Ordinal) && idStart >= 3 && name[idStart - 1] == '.'
+            && name.AsSpan(idStart, 32).ContainsAnyExcept("0123456789abcdef") is false;
+    }
+
+    private static void Delete(string entry)
+    {
+        if (Directory.Exists(entry))
+        {
+            Directory.Delete(entry, recursive: true);
+        }
+        else
+        {
+            File.Delete(entry);
+        }
     }
 
     private static string WriteTemp(string fullPath, Action<Stream> write)

@@ -45,6 +45,33 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void Delete_leftovers_within_a_folder_removes_every_temporary_entry_at_any_depth()
+    {
+        var id = new string('c', 32);
+        var nested = Directory.CreateDirectory(directory.File(Path.Combine("run", "unet"))).FullName;
+        File.WriteAllText(Path.Combine(nested, $".model.safetensors.{id}.dice-tmp"), "partial");
+        var staging = Directory.CreateDirectory(directory.File(Path.Combine("run", $".text_encoder_dice.{id}.dice-tmp"))).FullName;
+        File.WriteAllText(Path.Combine(staging, $".inner.{id}.dice-tmp"), "x");
+        File.WriteAllText(Path.Combine(nested, "model.safetensors"), "kept");
+        File.WriteAllText(Path.Combine(nested, "notes.dice-tmp"), "kept: not a temporary name");
+
+        Assert.Equal(2, AtomicFile.DeleteLeftoversWithin(directory.File("run")));
+        Assert.Equal(["model.safetensors", "notes.dice-tmp"],
+            Directory.GetFileSystemEntries(nested).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["unet"], Directory.GetFileSystemEntries(directory.File("run")).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData(".a.png.0123456789abcdef0123456789abcdef.dice-tmp", true)]
+    [InlineData(".a.0123456789abcdef0123456789abcdef.dice-tmp", true)]
+    [InlineData("a.png.0123456789abcdef0123456789abcdef.dice-tmp", false)]
+    [InlineData(".a.png.0123456789ABCDEF0123456789abcdef.dice-tmp", false)]
+    [InlineData(".a.png.0123456789abcdef0123456789abcde.dice-tmp", false)]
+    [InlineData("..0123456789abcdef0123456789abcdef.dice-tmp", false)]
+    [InlineData(".a.png.0123456789abcdef0123456789abcdef.tmp", false)]
+    public void Temporary_names_are_told_from_others(string name, bool expected) => Assert.Equal(expected, AtomicFile.IsTempName(name));
+
+    [Fact]
     public void Write_all_puts_every_file_in_place_in_order()
     {
         AtomicFile.WriteAll([(directory.File("a.json"), Encoding.UTF8.GetBytes("1")), (directory.File("a.png"), Encoding.UTF8.GetBytes("22"))]);
