@@ -136,6 +136,32 @@ public sealed class OutputPolicyTests(TinyOnnxModel model, DatasetFixture data) 
     }
 
     [Fact]
+    public void A_sidecar_whose_image_is_gone_is_an_unfinished_pair_but_still_reruns_with_from()
+    {
+        using var dir = new TempDirectory();
+        string[] generate = ["generate", "a red circle", "--model", model.Plain, "--mode", "unguided", "--steps", "2", "--height", "32",
+            "--width", "32", "--out", dir.File("out.png")];
+        Assert.Equal(0, DiceProcess.Run(generate).ExitCode);
+        var image = File.ReadAllBytes(dir.File("out.png"));
+
+        // Rerunning the sidecar whose image was deleted: the sidecar is the input, so it is kept, and its --out needs --force.
+        File.Delete(dir.File("out.png"));
+        string[] from = ["generate", "--from", dir.File("out.json"), "--out", dir.File("out.png")];
+        var refused = DiceProcess.Run(from);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.True(File.Exists(dir.File("out.json")));
+        var rerun = DiceProcess.Run([.. from, "--force"]);
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Equal(image, File.ReadAllBytes(dir.File("out.png")));
+
+        // A plain run onto a sidecar whose image is gone (what a kill between the two renames leaves) needs no --force.
+        File.Delete(dir.File("out.png"));
+        var again = DiceProcess.Run(generate);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(["out.png"], RunArtifacts.AssertPairsMatch(dir.Path));
+    }
+
+    [Fact]
     public void Force_replaces_an_existing_dataset_folder()
     {
         using var dir = new TempDirectory();

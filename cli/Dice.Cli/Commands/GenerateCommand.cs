@@ -296,8 +296,8 @@ public static class GenerateCommand
         {
             throw new DiceUsageException($"--out {options.Output} must name a .png file");
         }
-        using var claim = ImageOutputs.Claim(options.Output, 1, options.Force);
         var sidecar = GenerationSidecar.Read(options.From!);
+        using var claim = ImageOutputs.Claim(options.Output, 1, options.Force, keepSidecar: options.From);
         var model = options.Model ?? sidecar.Model
             ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);

@@ -36,12 +36,16 @@ internal static class ImageOutputs
 
     public static string SidecarPath(string png) => Path.ChangeExtension(png, ".json");
 
-    /// <summary>Checks and locks --out for <paramref name="count"/> images (see <see cref="RunOutput.Claim"/>).</summary>
-    public static RunLock Claim(string output, int count, bool force)
+    /// <summary>
+    /// Checks and locks --out for <paramref name="count"/> images (see <see cref="RunOutput.Claim"/>). An unfinished pair
+    /// is removed unless its sidecar is <paramref name="keepSidecar"/> (the --from being rerun, whose image may be gone).
+    /// </summary>
+    public static RunLock Claim(string output, int count, bool force, string? keepSidecar = null)
     {
         var pngs = Paths(output, Math.Max(count, 1));
+        var kept = keepSidecar is null ? null : Path.GetFullPath(keepSidecar);
         return RunOutput.Claim("--out", output, isFolder: false, force, pngs.SelectMany(p => new[] { p, SidecarPath(p) }),
-            removeIncomplete: () => pngs.ForEach(RemoveIncompletePair));
+            removeIncomplete: () => pngs.Where(p => Path.GetFullPath(SidecarPath(p)) != kept).ToList().ForEach(RemoveIncompletePair));
     }
 
     /// <summary>Writes <paramref name="image"/> and its sidecar (<paramref name="settings"/> plus the image's SHA-256) as one unit.</summary>
