@@ -75,7 +75,8 @@ public sealed class SafetensorsWriter
         var directory = Path.GetDirectoryName(fullPath)
             ?? throw new ArgumentException($"'{path}' names a root, not a file.", nameof(path));
         var header = BuildHeader();
-        var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        // Named as Dice.Core's AtomicFile names its temporary files, so the next run on the output recognises a leftover.
+        var tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.dice-tmp");
         try
         {
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dice.Core.Images;
+using Dice.Core.IO;
 
 namespace Dice.Data;
 
@@ -18,6 +19,9 @@ namespace Dice.Data;
 /// </summary>
 public static class ImageFolderWriter
 {
+    /// <summary>The <see cref="FaultInjection"/> point after each batch of images written to the staging folder.</summary>
+    public const string BatchWrittenKillPoint = "data.batch-written";
+
     public const string MetadataFileName = "metadata.jsonl";
 
     public const string ImagesFolderName = "images";
@@ -63,7 +67,7 @@ public static class ImageFolderWriter
         }
         Directory.CreateDirectory(parent);
         string name = Path.GetFileName(target);
-        string temp = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+        string temp = AtomicFile.TempPath(target);
         try
         {
             Directory.CreateDirectory(Path.Combine(temp, ImagesFolderName));
@@ -89,6 +93,7 @@ public static class ImageFolderWriter
                         metadata.Write(lines[i]);
                     }
                     progress?.Report(end);
+                    FaultInjection.Reached(BatchWrittenKillPoint);
                 }
             }
             File.WriteAllBytes(Path.Combine(temp, ManifestFileName), Manifest(generator.Options, count));
@@ -152,7 +157,7 @@ public static class ImageFolderWriter
             return;
         }
         // Replace: move the old folder aside, the new one in, then delete the old one.
-        string old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
+        string old = AtomicFile.TempPath(target);
         Directory.Move(target, old);
         try
         {

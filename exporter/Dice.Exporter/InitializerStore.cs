@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using Dice.Core.IO;
 
 namespace Dice.Exporter;
 
@@ -15,6 +16,9 @@ internal sealed class InitializerStore : IDisposable
 {
     /// <summary>By default, tensors below this size stay in the graph even when the rest is external.</summary>
     public const int InlineBytes = 1024;
+
+    /// <summary>The <see cref="FaultInjection"/> point after each tensor appended to the external data file.</summary>
+    public const string ExternalDataKillPoint = "onnx.external-data-written";
 
     /// <summary>Page-aligned offsets let ONNX Runtime map the data file straight into memory.</summary>
     public const int Alignment = 4096;
@@ -81,6 +85,7 @@ internal sealed class InitializerStore : IDisposable
             data.WriteByte(0);
         }
         data.Write(bytes);
+        FaultInjection.Reached(ExternalDataKillPoint);
         ExternalBytes += bytes.Length;
         tensor.DataLocation = TensorProto.Types.DataLocation.External;
         tensor.ExternalData.Add(Entry("location", dataFileName));

@@ -6,6 +6,7 @@ using Dice.Core.ModelFolders;
 using Dice.Core.Tokenization;
 using Google.Protobuf;
 using Onnx;
+using Dice.Core.IO;
 
 namespace Dice.Exporter;
 
@@ -16,6 +17,10 @@ namespace Dice.Exporter;
 /// </summary>
 public static class SharpenerExporter
 {
+    /// <summary><see cref="FaultInjection"/> points: the fused encoder written in the staging folder; each component moved into place.</summary>
+    public const string StagedKillPoint = "export.staged";
+    public const string ComponentMovedKillPoint = "export.component-moved";
+
     public const string WeightsFile = "sharpener.safetensors";
 
     /// <summary>Metadata key of sharpener/model.onnx holding its trainable parameter count.</summary>
@@ -46,7 +51,7 @@ public static class SharpenerExporter
         }
 
         using var checkpoint = WeightSource.Open(weightsPath, ops => _ = new DiceSharpener<ParameterInventory.Declared>(ops, config));
-        var staging = Path.Combine(folder.Root, $".dice-export.{Guid.NewGuid():N}.tmp");
+        var staging = AtomicFile.TempPath(Path.Combine(folder.Root, OnnxModelFolder.TextEncoderDice));
         try
         {
             var sharpenerModel = Path.Combine(staging, OnnxModelFolder.Sharpener, "model.onnx");
@@ -71,6 +76,7 @@ public static class SharpenerExporter
             var diceFolder = Directory.CreateDirectory(Path.Combine(staging, OnnxModelFolder.TextEncoderDice)).FullName;
             CopyExternalData(encoder, Path.GetDirectoryName(encoderPath)!, diceFolder);
             File.WriteAllBytes(Path.Combine(diceFolder, "model.onnx"), fused.ToByteArray());
+            FaultInjection.Reached(StagedKillPoint);
             if (File.Exists(folder.ConfigPath(OnnxModelFolder.TextEncoder)))
             {
                 File.Copy(folder.ConfigPath(OnnxModelFolder.TextEncoder), Path.Combine(diceFolder, "config.json"));
@@ -84,6 +90,7 @@ public static class SharpenerExporter
                     Directory.Delete(destination, recursive: true);
                 }
                 Directory.Move(Path.Combine(staging, component), destination);
+                FaultInjection.Reached(ComponentMovedKillPoint);
             }
         }
         finally

@@ -7,6 +7,7 @@ using Dice.Models.Unet;
 using Dice.Models.Vae;
 using Dice.Models.Weights;
 using Dice.Core;
+using Dice.Core.IO;
 
 namespace Dice.Exporter;
 
@@ -77,7 +78,7 @@ public static class StableDiffusionConverter
     {
         var parent = Path.GetDirectoryName(destination) ?? ".";
         Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(destination)}.tmp-{Guid.NewGuid():N}");
+        var staging = AtomicFile.TempPath(destination);
         Directory.CreateDirectory(staging);
         try
         {

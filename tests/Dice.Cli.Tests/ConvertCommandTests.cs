@@ -11,7 +11,7 @@ public class ConvertCommandTests
     private static void AssertNothingWritten(string parent, string output)
     {
         Assert.False(Directory.Exists(output), $"{output} must not exist after a failed conversion");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(parent, ".*tmp-*"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent, "*.dice-tmp"));
     }
 
     [Fact]

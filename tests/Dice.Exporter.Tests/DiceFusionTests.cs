@@ -183,7 +183,7 @@ public sealed class DiceFusionTests(TinyOnnxModel model) : IDisposable
         Assert.Contains("16-wide", e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder, "text_encoder_dice")));
         Assert.False(Directory.Exists(Path.Combine(folder, "sharpener")));
-        Assert.Empty(Directory.EnumerateDirectories(folder, ".dice-export*"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder, "*.dice-tmp"));
     }
 
     [Fact]

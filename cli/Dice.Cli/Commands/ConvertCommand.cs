@@ -51,6 +51,7 @@ public static class ConvertCommand
             "fp16" or "float16" => OnnxPrecision.Float16,
             _ => throw new DiceUsageException($"unknown --dtype '{options.DType}': use fp32 or fp16"),
         };
+        using var claim = RunOutput.Claim("--out", options.Output, isFolder: true, options.Force);
         var source = Source(options);
         var components = options.Components.ToList();
         var convert = new ConvertOptions
@@ -58,7 +59,7 @@ public static class ConvertCommand
             Precision = precision,
             RandomWeightsSeed = options.RandomWeights ? options.Seed : null,
             Components = components.Count > 0 ? components : ConvertOptions.AllComponents,
-            Overwrite = options.Force,
+            Overwrite = true, // the claim above has applied the overwrite policy
         };
 
         var stopwatch = Stopwatch.StartNew();

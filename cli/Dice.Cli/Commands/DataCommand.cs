@@ -44,12 +44,9 @@ public static class DataCommand
             "held-out" or "heldout" => DiceMiniSplits.HeldOut(options.ImageSize),
             _ => throw new DiceUsageException($"unknown --split '{options.Split}': use train or held-out"),
         };
-        if ((Directory.Exists(options.Output) || File.Exists(options.Output)) && !options.Force)
-        {
-            throw new DiceUsageException($"{options.Output} already exists: choose another folder or pass --force");
-        }
+        using var claim = RunOutput.Claim("--out", options.Output, isFolder: true, options.Force);
         ProgressConsole.Run($"writing {options.Count} samples", task => ImageFolderWriter.Write(options.Output, generator, options.Count,
-            new InlineProgress<int>(n => task.Value = (double)n / options.Count), overwrite: options.Force));
+            new InlineProgress<int>(n => task.Value = (double)n / options.Count), overwrite: true));
         output.WriteLine(Path.GetFullPath(options.Output));
         return ExitCodes.Ok;
     }

@@ -55,6 +55,9 @@ public sealed class EvalOptions
 
     [Option('o', "out", Default = "eval", HelpText = "Folder for eval.md, eval.json and (with a sweep) sweep.png.")]
     public string Output { get; set; } = "eval";
+
+    [Option("force", HelpText = "Replace eval.md, eval.json and sweep.png already in --out.")]
+    public bool Force { get; set; }
 }
 
 /// <summary>`dice eval`: the quality table of unguided, CFG, naive scaling and DICE, as Markdown and JSON.</summary>
@@ -94,6 +97,8 @@ public static class EvalCommand
             throw new DiceUsageException(e.Message, e);
         }
 
+        using var claim = RunOutput.Claim("--out", options.Output, isFolder: true, options.Force,
+            owned: new[] { "eval.md", "eval.json", "sweep.png" }.Select(f => Path.Combine(options.Output, f)));
         var model = PipelineLoader.ResolveModel(options.Model);
         using var pipeline = PipelineLoader.Load(model, PipelineLoader.ParseProvider(options.ExecutionProvider));
         if (options.Embeddings && !pipeline.HasDice)

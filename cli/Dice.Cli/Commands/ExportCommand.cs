@@ -1,3 +1,4 @@
+using Dice.Core.ModelFolders;
 using Dice.Runtime.Pipelines;
 using CommandLine;
 using Dice.Exporter;
@@ -14,6 +15,9 @@ public sealed class ExportOptions
 
     [Option("model", Required = true, HelpText = "The ONNX model folder to add the DICE encoder to.")]
     public string Model { get; set; } = "";
+
+    [Option("force", HelpText = "Replace the model folder's existing sharpener/ and text_encoder_dice/.")]
+    public bool Force { get; set; }
 }
 
 /// <summary>`dice export`: any ONNX SD folder becomes a DICE folder (swap in text_encoder_dice, guidance 1).</summary>
@@ -23,6 +27,12 @@ public static class ExportCommand
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        if (!Directory.Exists(options.Model))
+        {
+            throw new DiceUsageException($"--model {options.Model}: no such folder: give the ONNX model folder to add text_encoder_dice to");
+        }
+        using var claim = RunOutput.Claim("--model", Path.Combine(options.Model, OnnxModelFolder.TextEncoderDice), isFolder: true, options.Force,
+            owned: [Path.Combine(options.Model, OnnxModelFolder.TextEncoderDice), Path.Combine(options.Model, OnnxModelFolder.Sharpener)]);
         try
         {
             SharpenerExporter.Export(options.Sharpener, options.Model, OnnxTextEncoding.LastHiddenState);

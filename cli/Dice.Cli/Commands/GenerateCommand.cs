@@ -1,7 +1,6 @@
 using Dice.Core;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CommandLine;
 using Dice.Runtime;
 using Dice.Core.IO;
@@ -99,13 +98,14 @@ public sealed class GenerateOptions
 
     [Option('o', "out", Default = "dice.png", HelpText = "Output PNG; several images get -0, -1, … suffixes. A .json sidecar records the settings.")]
     public string Output { get; set; } = "dice.png";
+
+    [Option("force", HelpText = "Replace existing images and sidecars at --out.")]
+    public bool Force { get; set; }
 }
 
 /// <summary>`dice generate`: prompts → PNGs with a JSON sidecar holding every setting needed to reproduce them.</summary>
 public static class GenerateCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static int Run(GenerateOptions options, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -132,6 +132,7 @@ public static class GenerateCommand
             throw new DiceUsageException("--compare runs every mode: drop --mode");
         }
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
+        using var claim = ImageOutputs.Claim(options.Output, options.Compare ? 1 : prompts.Count * options.Batch, options.Force);
         var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(options.Model), provider);
         using (pipeline)
         {
@@ -174,7 +175,7 @@ public static class GenerateCommand
                 throw new DiceUsageException(e.Message, e);
             }
             var indices = only is { } single ? [single] : Enumerable.Range(0, result.Images.Count).ToList();
-            var files = OutputPaths(outputPath, indices.Count);
+            var files = ImageOutputs.Paths(outputPath, indices.Count);
             for (var k = 0; k < files.Count; k++)
             {
                 var i = indices[k];
@@ -188,8 +189,7 @@ public static class GenerateCommand
                 settings["init_image"] = initPath;
                 settings["init_image_sha256"] = initSha256;
                 settings["strength"] = request.InitImage is null ? null : request.Strength;
-                PngFile.Write(files[k], result.Images[i]);
-                AtomicFile.WriteAllText(Path.ChangeExtension(files[k], ".json"), JsonSerializer.Serialize(settings, Indented));
+                ImageOutputs.Write(files[k], result.Images[i], settings);
                 output.WriteLine(files[k]);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -297,6 +297,7 @@ public static class GenerateCommand
             throw new DiceUsageException($"--out {options.Output} must name a .png file");
         }
         var sidecar = GenerationSidecar.Read(options.From!);
+        using var claim = ImageOutputs.Claim(options.Output, 1, options.Force, keepSidecar: options.From);
         var model = options.Model ?? sidecar.Model
             ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
@@ -334,9 +335,7 @@ public static class GenerateCommand
         {
             throw new DiceUsageException(e.Message, e);
         }
-        PngFile.Write(options.Output, comparison.Grid);
-        var sidecar = Path.ChangeExtension(options.Output, ".json");
-        AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(CompareSettings(pipeline, request, comparison, options), Indented));
+        ImageOutputs.Write(options.Output, comparison.Grid, CompareSettings(pipeline, request, comparison, options));
         output.WriteLine(options.Output);
         foreach (var run in comparison.Runs)
         {
@@ -441,16 +440,6 @@ public static class GenerateCommand
             result = pipeline.Generate(request, new InlineProgress<StepProgress>(p => task.Value = p.Step));
         });
         return result!;
-    }
-
-    private static List<string> OutputPaths(string output, int count)
-    {
-        if (count == 1)
-        {
-            return [output];
-        }
-        var stem = Path.Combine(Path.GetDirectoryName(output) ?? "", Path.GetFileNameWithoutExtension(output));
-        return Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"{stem}-{i}.png")).ToList();
     }
 
     private static Dictionary<string, object?> Settings(StableDiffusionPipeline pipeline, GenerationRequest request, string prompt, int index,

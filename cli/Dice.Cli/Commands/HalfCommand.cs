@@ -25,6 +25,8 @@ public static class HalfCommand
         {
             throw new DiceUsageException($"{options.Path} holds no .safetensors files");
         }
+        // In place by design: no --force, but one run at a time.
+        using var claim = RunOutput.Claim("folder", options.Path, isFolder: Directory.Exists(options.Path), force: true);
         foreach (var file in files)
         {
             var (before, after) = SafetensorsHalfPrecision.ConvertFile(file);

@@ -90,14 +90,11 @@ public static class MiniCommand
             throw new DiceUsageException("--out must name a folder");
         }
         var destination = Path.GetFullPath(options.Output);
-        if ((Directory.Exists(destination) || File.Exists(destination)) && !options.Force)
-        {
-            throw new DiceUsageException($"{destination} already exists: add --force to replace it");
-        }
+        using var claim = RunOutput.Claim("--out", options.Output, isFolder: true, options.Force);
         DiceMiniResult result = null!;
         ProgressConsole.Run("dice-mini", task =>
         {
-            result = DiceMiniRecipe.Run(recipe, destination, new Exporter(), options.Force, new InlineProgress<DiceMiniProgress>(p =>
+            result = DiceMiniRecipe.Run(recipe, destination, new Exporter(), true, new InlineProgress<DiceMiniProgress>(p =>
             {
                 task.Value = p.Fraction;
                 task.Description = $"dice-mini {p.Index + 1}/{p.Count} {p.Stage}";

@@ -52,6 +52,9 @@ public sealed class TrainOptions
     [Option("resume", HelpText = "Continue from the newest checkpoint in OUT.checkpoints.")]
     public bool Resume { get; set; }
 
+    [Option("force", HelpText = "Replace an earlier run in OUT and OUT.checkpoints (start again from step 0).")]
+    public bool Force { get; set; }
+
     [Option("negatives", HelpText = "A file of negative prompts (one a line) that replace the empty prompt.")]
     public string? Negatives { get; set; }
 
@@ -130,7 +133,20 @@ public static class TrainCommand
             "mean" => SharpenerVaeLatents.Mean,
             _ => throw new DiceUsageException($"unknown --vae-sample '{options.VaeSample}': use sample or mean"),
         };
+        if (options.Resume && options.Force)
+        {
+            throw new DiceUsageException("--resume continues the run in --out and --force replaces it: pass one of them");
+        }
         var checkpoints = CheckpointFolder(options.Output);
+        using var claim = RunOutput.Claim("--out", options.Output, isFolder: true, force: options.Force || options.Resume,
+            owned: [options.Output, checkpoints], keepHint: "--resume to continue it");
+        if (options.Force)
+        {
+            foreach (var earlier in new[] { Path.GetFullPath(options.Output), checkpoints }.Where(Directory.Exists))
+            {
+                Directory.Delete(earlier, recursive: true);
+            }
+        }
         SharpenerTrainer trainer;
         try
         {
@@ -175,10 +191,6 @@ public static class TrainCommand
 
         using (trainer)
         {
-            if (!options.Resume && Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
-            {
-                throw new DiceUsageException($"{checkpoints} already holds a run: add --resume to continue it, or remove it");
-            }
             Directory.CreateDirectory(checkpoints);
             TrainingRunResult result = null!;
             try

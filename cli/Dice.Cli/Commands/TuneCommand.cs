@@ -36,6 +36,9 @@ public sealed class TuneOptions
 
     [Option("device", Default = "cpu", HelpText = "cpu or cuda (cuda:N).")]
     public string Device { get; set; } = "cpu";
+
+    [Option("force", HelpText = "Replace an existing --loss-log.")]
+    public bool Force { get; set; }
 }
 
 /// <summary>`dice tune`: <see cref="TeacherFineTuning"/> with a progress bar.</summary>
@@ -56,6 +59,9 @@ public static class TuneCommand
         TrainingOptionChecks.LearningRate("--lr", options.LearningRate);
         TrainingOptionChecks.CaptionNoise("--caption-noise", options.CaptionNoise);
         TrainingOptionChecks.SnrCap("--snr-cap", options.SnrCap);
+        // The weights are tuned in place (that is the verb's purpose); a loss log is replaced only with --force.
+        using var weightsClaim = RunOutput.Claim("--weights", options.Weights, isFolder: true, force: true);
+        using var logClaim = options.LossLog is null ? null : RunOutput.Claim("--loss-log", options.LossLog, isFolder: false, options.Force);
         var tuning = new TeacherFineTuneOptions
         {
             WeightsFolder = options.Weights,

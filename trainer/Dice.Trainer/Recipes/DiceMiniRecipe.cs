@@ -1,3 +1,4 @@
+using Dice.Core.IO;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -71,9 +72,9 @@ public static class DiceMiniRecipe
         var parent = Path.GetDirectoryName(destination) ?? ".";
         Directory.CreateDirectory(parent);
         var name = Path.GetFileName(destination);
-        var id = Guid.NewGuid().ToString("N");
-        var scratch = Path.Combine(parent, $".{name}.scratch-{id}");
-        var staging = Path.Combine(parent, $".{name}.staging-{id}");
+        // Both recognisable as leftovers (AtomicFile.TempPath) to the next run on the same output.
+        var scratch = AtomicFile.TempPath(destination);
+        var staging = AtomicFile.TempPath(destination);
         var times = new Dictionary<string, double>(StringComparer.Ordinal);
         try
         {
@@ -279,7 +280,7 @@ public static class DiceMiniRecipe
         string? old = null;
         if (Directory.Exists(destination) || File.Exists(destination))
         {
-            old = $"{destination}.old-{Guid.NewGuid():N}";
+            old = AtomicFile.TempPath(destination);
             if (Directory.Exists(destination))
             {
                 Directory.Move(destination, old);

@@ -1,5 +1,6 @@
 using Dice.Models.StableDiffusion;
 using Dice.Trainer.Training;
+using Dice.Core.IO;
 
 namespace Dice.Trainer.Teacher;
 
@@ -37,6 +38,9 @@ public sealed record TeacherFineTuneOptions
 /// </summary>
 public static class TeacherFineTuning
 {
+    /// <summary>The <see cref="FaultInjection"/> point between saving the tuned text encoder and the tuned UNet.</summary>
+    public const string BetweenSavesKillPoint = "tune.between-saves";
+
     public static TrainingRunResult Run(TeacherFineTuneOptions options, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -56,6 +60,7 @@ public static class TeacherFineTuning
         {
             var result = trainer.Train(progress, cancellationToken);
             trainer.TextEncoderOps.Save(TextEncoderFile(source));
+            FaultInjection.Reached(BetweenSavesKillPoint);
             trainer.UnetOps.Save(UnetFile(source));
             return result;
         }

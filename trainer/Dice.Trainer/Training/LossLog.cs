@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dice.Core.IO;
 
 namespace Dice.Trainer.Training;
 
@@ -11,6 +12,9 @@ namespace Dice.Trainer.Training;
 /// </summary>
 public sealed class LossLog : IDisposable
 {
+    /// <summary>The <see cref="FaultInjection"/> point halfway through writing a line.</summary>
+    public const string MidLineKillPoint = "loss-log.mid-line";
+
     private readonly StreamWriter writer;
 
     private LossLog(string path, StreamWriter writer)
@@ -54,7 +58,12 @@ public sealed class LossLog : IDisposable
             line.Append(Number(value));
         }
         line.Append('}');
-        writer.WriteLine(line.ToString());
+        // Written in two halves so that a kill point can fall inside a line, as a crash mid-write would.
+        var text = line.ToString();
+        writer.Write(text.AsSpan(0, text.Length / 2));
+        writer.Flush();
+        FaultInjection.Reached(MidLineKillPoint);
+        writer.WriteLine(text.AsSpan(text.Length / 2));
         writer.Flush();
     }
 
@@ -85,7 +94,8 @@ public sealed class LossLog : IDisposable
     private static long? StepOf(string line)
     {
         const string key = "{\"step\":";
-        if (!line.StartsWith(key, StringComparison.Ordinal))
+        // A line cut short by a crash is not a step's record.
+        if (!line.StartsWith(key, StringComparison.Ordinal) || !line.EndsWith('}'))
         {
             return null;
         }

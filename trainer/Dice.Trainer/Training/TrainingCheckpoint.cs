@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dice.Core.IO;
 using TorchSharp;
 
 namespace Dice.Trainer.Training;
@@ -21,6 +22,10 @@ public sealed class TrainingCheckpoint
     private const string StagingPrefix = ".staging-";
     private const string RetiredPrefix = ".retired-";
     private const string GeneratorsFileName = "generators.safetensors";
+
+    /// <summary><see cref="FaultInjection"/> points: after each file written into a checkpoint's staging folder; after a checkpoint is in place.</summary>
+    public const string MidWriteKillPoint = "checkpoint.mid-write";
+    public const string SavedKillPoint = "checkpoint.saved";
 
     public TrainingCheckpoint(string folder)
     {
@@ -135,6 +140,7 @@ public sealed class TrainingCheckpoint
             WriteDurably(manifestPath, manifest.ToJson());
             Written(manifestPath);
             Publish(staging, target);
+            FaultInjection.Reached(SavedKillPoint);
         }
         catch
         {
@@ -213,7 +219,11 @@ public sealed class TrainingCheckpoint
         }
     }
 
-    private void Written(string path) => FileWritten?.Invoke(path);
+    private void Written(string path)
+    {
+        FileWritten?.Invoke(path);
+        FaultInjection.Reached(MidWriteKillPoint);
+    }
 
     private static void WriteDurably(string path, string text)
     {
