@@ -132,14 +132,18 @@ public static class GenerateCommand
             throw new DiceUsageException("--compare runs every mode: drop --mode");
         }
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
-        var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(options.Model), provider);
+        var model = PipelineLoader.ResolveModel(options.Model);
+        var mode = ParseMode(options.Mode, PipelineLoader.OpenFolder(model).HasDice);
+        ParseNoise(options.Noise);
+        GenerateRequestCheck.Check(options, prompts.Count, model,
+            cfgBatched: (options.Compare || mode == GenerationMode.Cfg) && !options.CfgSequential);
+        var pipeline = PipelineLoader.Load(model, provider);
         using (pipeline)
         {
             if (options.Compare)
             {
                 return Compare(pipeline, options, prompts, output);
             }
-            var mode = ParseMode(options.Mode, pipeline.HasDice);
             var request = Request(options, prompts) with { Mode = mode };
             var initImage = ReadInitImage(options);
             if (initImage is not null)
@@ -169,7 +173,7 @@ public static class GenerateCommand
             {
                 throw new DiceUsageException($"--latents {latentsPath}: {e.Message}", e);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InvalidDataException)
             {
                 throw new DiceUsageException(e.Message, e);
             }
