@@ -47,6 +47,17 @@ internal static class GenerateRequestCheck
                 $"--steps {options.Steps}: use 1 to {trainSteps} (the model's num_train_timesteps)"));
         }
 
+        try
+        {
+            // Building the sampler checks its name and every setting of the config it reads.
+            SchedulerFactory.Create(options.Scheduler, scheduler, options.Eta).SetTimesteps(options.Steps);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or NotSupportedException or InvalidOperationException)
+        {
+            var reason = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+            throw new DiceUsageException($"--scheduler {options.Scheduler}: {reason}", e);
+        }
+
         var multiple = geometry.PixelMultiple;
         Side("--height", options.Height, multiple);
         Side("--width", options.Width, multiple);
