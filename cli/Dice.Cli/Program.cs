@@ -54,7 +54,7 @@ public static class Program
             }
             else
             {
-                Console.Out.Write(HelpText.AutoBuild(result, h => h, e => e));
+                Console.Out.Write(HelpText.AutoBuild(result));
                 Console.Out.WriteLine();
             }
             return ExitCodes.Ok;
