@@ -40,22 +40,33 @@ internal static class GenerateRequestCheck
             throw new DiceUsageException($"{e.Message}: fix or replace that file in the model folder", e);
         }
 
+        // Building the sampler checks its name and every value of the config it reads; then the steps against it.
+        INoiseScheduler sampler;
+        try
+        {
+            sampler = SchedulerFactory.Create(options.Scheduler, scheduler, options.Eta);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DiceUsageException($"{OneLine(e.Message)}: fix or replace that file in the model folder", e);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new DiceUsageException($"--scheduler {options.Scheduler}: {OneLine(e.Message)}", e);
+        }
         var trainSteps = scheduler.NumTrainTimesteps ?? 1000;
         if (options.Steps < 1 || options.Steps > trainSteps)
         {
             throw new DiceUsageException(string.Create(CultureInfo.InvariantCulture,
                 $"--steps {options.Steps}: use 1 to {trainSteps} (the model's num_train_timesteps)"));
         }
-
         try
         {
-            // Building the sampler checks its name and every setting of the config it reads.
-            SchedulerFactory.Create(options.Scheduler, scheduler, options.Eta).SetTimesteps(options.Steps);
+            sampler.SetTimesteps(options.Steps);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException)
         {
-            var reason = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
-            throw new DiceUsageException($"--scheduler {options.Scheduler}: {reason}", e);
+            throw new DiceUsageException($"--steps {options.Steps} with --scheduler {options.Scheduler}: {OneLine(e.Message)}", e);
         }
 
         var multiple = geometry.PixelMultiple;
@@ -94,6 +105,9 @@ internal static class GenerateRequestCheck
                 $"{images} image(s) of {width}×{height} hold more values than one array can ({Array.MaxLength}): use a smaller --height/--width or --batch"));
         }
     }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     private static void Finite(string name, double? value)
     {

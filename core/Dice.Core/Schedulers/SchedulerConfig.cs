@@ -158,7 +158,7 @@ public sealed record SchedulerConfig
             {
                 throw new InvalidDataException($"{source}: a scheduler configuration must be a JSON object");
             }
-            return CheckRanges(new SchedulerConfig
+            return new SchedulerConfig
             {
                 Source = source,
                 ClassName = String(root, source, "_class_name"),
@@ -189,47 +189,8 @@ public sealed record SchedulerConfig
                 UseExponentialSigmas = Bool(root, source, "use_exponential_sigmas"),
                 UseBetaSigmas = Bool(root, source, "use_beta_sigmas"),
                 UseLuLambdas = Bool(root, source, "use_lu_lambdas"),
-            });
+            };
         }
-    }
-
-    /// <summary>Values of the right type no scheduler can use: named with the file and key, as type errors are.</summary>
-    private static SchedulerConfig CheckRanges(SchedulerConfig c)
-    {
-        var s = c.Source;
-        if (c.NumTrainTimesteps is < 2)
-        {
-            throw Error(s, "num_train_timesteps", $"is {c.NumTrainTimesteps}, but must be at least 2");
-        }
-        if (c.BetaStart is { } start && !(start > 0 && start < 1))
-        {
-            throw Error(s, "beta_start", $"is {start}, but must lie in (0, 1)");
-        }
-        if (c.BetaEnd is { } end && !(end > 0 && end < 1))
-        {
-            throw Error(s, "beta_end", $"is {end}, but must lie in (0, 1)");
-        }
-        if ((c.BetaStart ?? 0.0001) > (c.BetaEnd ?? 0.02))
-        {
-            throw Error(s, "beta_end", $"is {c.BetaEnd ?? 0.02}, below beta_start {c.BetaStart ?? 0.0001}: noise must grow over the schedule");
-        }
-        if (c.TrainedBetas is { } betas && betas.Any(b => !(b > 0 && b < 1)))
-        {
-            throw Error(s, "trained_betas", "must hold numbers in (0, 1) only");
-        }
-        if (c.StepsOffset is < 0)
-        {
-            throw Error(s, "steps_offset", $"is {c.StepsOffset}, but must not be negative");
-        }
-        if (c.SolverOrder is < 1)
-        {
-            throw Error(s, "solver_order", $"is {c.SolverOrder}, but must be at least 1");
-        }
-        if (c.ClipSampleRange is { } range && !(range > 0 && double.IsFinite(range)))
-        {
-            throw Error(s, "clip_sample_range", $"is {range}, but must be a positive number");
-        }
-        return c;
     }
 
     /// <summary>
