@@ -30,7 +30,7 @@ internal static class ParseErrorMessage
             BadFormatConversionError format => BadValue(format.NameInfo, verbType, args),
             MissingRequiredOptionError required when required.NameInfo.NameText.Length > 0 =>
                 $"{Name(required.NameInfo)} is required",
-            MissingRequiredOptionError => "a required value is missing",
+            MissingRequiredOptionError => MissingValue(verbType),
             RepeatedOptionError repeated => $"{Name(repeated.NameInfo)} is given more than once",
             SequenceOutOfRangeError sequence => $"{Name(sequence.NameInfo)} has the wrong number of values",
             SetValueExceptionError set => $"{Name(set.NameInfo)} {Quoted(set.Value)} is not accepted ({OneLine(set.Exception.Message)})",
@@ -64,6 +64,17 @@ internal static class ParseErrorMessage
         }
         var verb = VerbName(verbType);
         return $"dice: {verb}: {last} needs a value (see dice {verb} --help)";
+    }
+
+    /// <summary>The required positional argument(s) of the verb, by their help names: "the FOLDER argument is missing".</summary>
+    private static string MissingValue(Type? verbType)
+    {
+        var names = verbType?.GetProperties()
+            .Select(p => p.GetCustomAttribute<ValueAttribute>())
+            .Where(v => v is { Required: true })
+            .Select(v => v!.MetaName.ToUpperInvariant())
+            .ToList() ?? [];
+        return names.Count == 0 ? "a required value is missing" : $"the {string.Join(" ", names)} argument is missing";
     }
 
     private static string VerbName(Type type) => type.GetCustomAttribute<VerbAttribute>()?.Name ?? type.Name;

@@ -27,7 +27,7 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "export-unknown-option", ["export", "--sharpener", "{in}/nothing", "--model", "{out}/m", "--fast"], "unknown option '--fast'", "" },
         { "convert-no-out", ["convert", "{weights}"], "--out is required", "" },
         { "convert-seed-text", ["convert", "--preset", "sd15", "--random-weights", "--seed", "x", "--out", "{out}/c"], "--seed 'x'", "" },
-        { "inspect-no-folder", ["inspect"], "inspect:", "" },
+        { "inspect-no-folder", ["inspect"], "inspect: the MODEL argument is missing", "" },
         { "inspect-unknown-option", ["inspect", "{mini}", "--yaml"], "unknown option '--yaml'", "" },
         { "info-unknown-option", ["info", "--verbose"], "unknown option '--verbose'", "" },
         { "train-no-teacher", ["train", "--data", "{in}/nothing", "--out", "{out}/s"], "--teacher is required", "" },
@@ -39,10 +39,12 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "eval-unknown-option", ["eval", "--fid", "--out", "{out}/e"], "unknown option '--fid'", "" },
         { "data-no-out", ["data", "--count", "3"], "--out is required", "" },
         { "data-count-real", ["data", "--count", "2.5", "--out", "{out}/d"], "--count '2.5'", "" },
-        { "half-no-folder", ["half"], "half:", "" },
+        { "half-no-folder", ["half"], "half: the FOLDER argument is missing", "" },
         { "half-unknown-option", ["half", "{out}", "--bf16"], "unknown option '--bf16'", "" },
         { "tune-no-weights", ["tune", "--steps", "2"], "--weights is required", "" },
         { "tune-batch-text", ["tune", "--weights", "{weights}", "--batch", "big"], "--batch 'big'", "" },
+        { "generate-seed-twice", ["generate", "a cat", "--seed", "1", "--seed", "2", "--out", "{out}/a.png"], "--seed is given more than once", "" },
+        { "convert-nothing-to-convert", ["convert", "--out", "{out}/c"], "give a diffusers weights folder", "" },
         { "unknown-verb", ["frobnicate"], "verb 'frobnicate' is not recognized", "" },
         { "no-verb", [], "no verb given", "" },
 
@@ -108,6 +110,9 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "convert-dtype-unknown", ["convert", "{weights}", "--dtype", "fp8", "--out", "{out}/c"], "fp8", "" },
         { "convert-preset-unknown", ["convert", "--preset", "sdxl", "--random-weights", "--out", "{out}/c"], "sdxl", "" },
         { "convert-component-unknown", ["convert", "{weights}", "--components", "unet,refiner", "--out", "{out}/c"], "refiner", "" },
+        { "inspect-unet-corrupt", ["inspect", "{in}/corrupt-unet"], "unet/model.onnx is not a valid ONNX model", "" },
+        { "export-sharpener-config-empty", ["export", "--sharpener", "{in}/bad-sharpener", "--model", "{in}/corrupt-vae"], "bad-sharpener/config.json", "" },
+        { "eval-unet-corrupt", ["eval", "--model", "{in}/corrupt-unet", "--count", "1", "--out", "{out}/e"], "unet/model.onnx", "" },
         { "inspect-folder-missing", ["inspect", "{in}/nothing"], "nothing", "" },
         { "inspect-not-a-model", ["inspect", "{in}/empty"], "empty", "" },
         { "half-folder-missing", ["half", "{in}/nothing"], "nothing", "" },
@@ -204,6 +209,9 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
             Copy(Path.Combine(DiceMini, "weights"), Weights);
             Directory.CreateDirectory(Path.Combine(Root, "empty"));
             File.WriteAllText(Path.Combine(Root, "broken.png"), "this is not a PNG");
+            var sharpener = Directory.CreateDirectory(Path.Combine(Root, "bad-sharpener")).FullName;
+            File.WriteAllText(Path.Combine(sharpener, "config.json"), "{}");
+            File.WriteAllText(Path.Combine(sharpener, "sharpener.safetensors"), "not safetensors");
             var garbage = new byte[4096];
             new Random(20).NextBytes(garbage);
             Model("corrupt-unet", f => File.WriteAllBytes(Path.Combine(f, "unet", "model.onnx"), garbage));
