@@ -68,6 +68,8 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "generate-batch-million", ["generate", "a cat", "--batch", "1000000", "--out", "{out}/a.png"], "use a smaller --height/--width or --batch", "" },
         { "generate-2048-square", ["generate", "a cat", "--height", "2048", "--width", "2048", "--out", "{out}/a.png"], "TB (estimated)", "" },
         { "generate-over-set-limit", ["generate", "a cat", "--out", "{out}/a.png"], "DICE_MEMORY_LIMIT", "DICE_MEMORY_LIMIT=1000" },
+        // 10^6 images of 32×32 pass a limit of 9·10^18 bytes, but their 3·32·32·10^6 pixel values exceed one .NET array.
+        { "generate-batch-beyond-one-array", ["generate", "a cat", "--batch", "1000000", "--out", "{out}/a.png"], "more values than one array can", "DICE_MEMORY_LIMIT=9000000000000000000" },
         { "generate-limit-not-a-number", ["generate", "a cat", "--out", "{out}/a.png"], "DICE_MEMORY_LIMIT=lots", "DICE_MEMORY_LIMIT=lots" },
 
         // generate: other options.

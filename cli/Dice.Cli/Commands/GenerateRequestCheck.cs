@@ -97,8 +97,9 @@ internal static class GenerateRequestCheck
                 $"{images} image(s) of {width}×{height} need about {GenerationMemory.Format(estimate.Peak)} (estimated), more than the " +
                 $"{GenerationMemory.Format(limit.Bytes)} of {limit.Source}: use a smaller --height/--width or --batch"));
         }
-        var latentValues = images * geometry.LatentChannels * (height / geometry.VaeFactor) * (width / geometry.VaeFactor);
-        var pixelValues = images * 3 * height * width;
+        // Below the memory limit these products are far from 64 bits; checked all the same.
+        var latentValues = checked(images * geometry.LatentChannels * (height / geometry.VaeFactor) * (width / geometry.VaeFactor));
+        var pixelValues = checked(images * 3 * height * width);
         if (latentValues > Array.MaxLength || pixelValues > Array.MaxLength)
         {
             throw new DiceUsageException(string.Create(CultureInfo.InvariantCulture,
