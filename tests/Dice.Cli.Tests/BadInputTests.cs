@@ -88,6 +88,7 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "generate-init-image-corrupt", ["generate", "a cat", "--init-image", "{in}/broken.png", "--out", "{out}/a.png"], "broken.png", "" },
         { "generate-strength-without-image", ["generate", "a cat", "--strength", "0.5", "--out", "{out}/a.png"], "--strength is for image-to-image", "" },
         { "generate-from-missing", ["generate", "--from", "{in}/nothing.json", "--out", "{out}/a.png"], "nothing.json", "" },
+        { "generate-from-huge-batch", ["generate", "--from", "{in}/huge-batch.json", "--model", "{mini}", "--out", "{out}/a.png"], "1000000 image(s) of 32×32 need about", "" },
         { "generate-from-with-steps", ["generate", "--from", "{in}/nothing.json", "--steps", "5", "--out", "{out}/a.png"], "drop --steps", "" },
         { "generate-compare-with-mode", ["generate", "a cat", "--compare", "--mode", "cfg", "--out", "{out}/a.png"], "drop --mode", "" },
         { "generate-clip-skip", ["generate", "a cat", "--clip-skip", "2", "--out", "{out}/a.png"], "clip skip", "" },
@@ -211,6 +212,11 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
             Copy(Path.Combine(DiceMini, "weights"), Weights);
             Directory.CreateDirectory(Path.Combine(Root, "empty"));
             File.WriteAllText(Path.Combine(Root, "broken.png"), "this is not a PNG");
+            // A sidecar edited to a million images per prompt.
+            File.WriteAllText(Path.Combine(Root, "huge-batch.json"), """
+                { "mode": "dice", "prompt": "a cat", "images_per_prompt": 1000000, "image_index": 0, "steps": 20,
+                  "scheduler": "dpmpp-2m", "seed": 0, "height": 32, "width": 32 }
+                """);
             var sharpener = Directory.CreateDirectory(Path.Combine(Root, "bad-sharpener")).FullName;
             File.WriteAllText(Path.Combine(sharpener, "config.json"), "{}");
             File.WriteAllText(Path.Combine(sharpener, "sharpener.safetensors"), "not safetensors");

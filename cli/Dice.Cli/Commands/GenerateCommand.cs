@@ -304,7 +304,27 @@ public static class GenerateCommand
         var model = options.Model ?? sidecar.Model
             ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
-        using var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(model), provider);
+        var folder = PipelineLoader.ResolveModel(model);
+        var recorded = sidecar.Request;
+        if (recorded.InitImage is null && recorded.Latents is null && recorded.ImagesPerPrompt > 0)
+        {
+            ModelGeometry geometry;
+            try
+            {
+                geometry = ModelGeometry.Read(PipelineLoader.OpenFolder(folder));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DiceUsageException($"{e.Message}: fix or replace that file in the model folder", e);
+            }
+            var (height, width) = (recorded.Height ?? geometry.DefaultHeight, recorded.Width ?? geometry.DefaultWidth);
+            if (height > 0 && width > 0)
+            {
+                GenerateRequestCheck.Memory(geometry, checked((long)recorded.Prompts.Count * recorded.ImagesPerPrompt), height, width,
+                    cfgBatched: recorded.Mode == GenerationMode.Cfg && !recorded.CfgSequential);
+            }
+        }
+        using var pipeline = PipelineLoader.Load(folder, provider);
         return GenerateAndWrite(pipeline, sidecar.Request, sidecar.ImageIndex, sidecar.InitImagePath, sidecar.InitImageSha256,
             sidecar.LatentsPath, options.Output, output);
     }

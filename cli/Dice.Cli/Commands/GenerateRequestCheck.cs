@@ -79,8 +79,15 @@ internal static class GenerateRequestCheck
         }
         var height = options.Height ?? geometry.DefaultHeight;
         var width = options.Width ?? geometry.DefaultWidth;
-        var images = checked((long)prompts * options.Batch);
+        Memory(geometry, checked((long)prompts * options.Batch), height, width, cfgBatched);
+    }
 
+    /// <summary>
+    /// Refuses <paramref name="images"/> images of the given size when their estimated peak exceeds the memory limit,
+    /// or when their pixels would not fit in one array.
+    /// </summary>
+    public static void Memory(ModelGeometry geometry, long images, int height, int width, bool cfgBatched)
+    {
         var estimate = GenerationMemory.For(geometry, images, height, width, cfgBatched);
         GenerationMemory.Limit limit;
         try
