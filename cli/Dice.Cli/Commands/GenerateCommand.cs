@@ -52,13 +52,13 @@ public sealed class GenerateOptions
         + "shape [N,4,h,w] (N = prompts × --batch) or [4,h,w] (every image), h and w the image size / 8.")]
     public string? Latents { get; set; }
 
-    [Option("batch", Default = 1, HelpText = "Images per prompt.")]
+    [Option("batch", Default = 1, HelpText = "Images per prompt, at least 1; a request whose estimated memory exceeds the available memory (or DICE_MEMORY_LIMIT bytes) is refused before anything loads.")]
     public int Batch { get; set; }
 
-    [Option("height", HelpText = "Image height in pixels (default: the model's).")]
+    [Option("height", HelpText = "Image height in pixels (default: the model's): a multiple of the model's VAE factor × 2^(UNet levels − 1), 64 for SD, up to 16384.")]
     public int? Height { get; set; }
 
-    [Option("width", HelpText = "Image width in pixels (default: the model's).")]
+    [Option("width", HelpText = "Image width in pixels (default: the model's): a multiple of the model's VAE factor × 2^(UNet levels − 1), 64 for SD, up to 16384.")]
     public int? Width { get; set; }
 
     [Option("beta", HelpText = "DICE's negative-prompt strength β in c_dice = c + α·r(c, c_n) − β·(c_n − c_null) (default 1; needs "
