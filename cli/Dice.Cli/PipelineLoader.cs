@@ -1,4 +1,5 @@
 using Dice.Cli.Commands;
+using Dice.Core.ModelFolders;
 using Dice.Runtime;
 using Dice.Runtime.Pipelines;
 
@@ -34,6 +35,19 @@ internal static class PipelineLoader
                 : $"model folder {folder} does not exist");
         }
         return folder;
+    }
+
+    /// <summary>Opens the folder without loading anything; a folder that is not an ONNX model folder is a usage error.</summary>
+    public static OnnxModelFolder OpenFolder(string folder)
+    {
+        try
+        {
+            return OnnxModelFolder.Open(folder);
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
+        {
+            throw new DiceUsageException(e.Message, e);
+        }
     }
 
     /// <summary>Loads the pipeline; an incomplete folder or a missing provider is a usage error naming the problem.</summary>

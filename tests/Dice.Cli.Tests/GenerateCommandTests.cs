@@ -57,9 +57,9 @@ public class GenerateCommandTests(TinyOnnxModel model)
 
     public static TheoryData<string, string[]> BadInputs => new()
     {
-        { "steps must be positive", ["--steps", "0"] },
+        { "--steps 0: use 1 to 1000", ["--steps", "0"] },
         { "unknown scheduler", ["--scheduler", "lms"] },
-        { "not a positive multiple of 16", ["--height", "40"] },
+        { "takes a positive multiple of 16 pixels", ["--height", "40"] },
         { "unknown --mode", ["--mode", "fast"] },
         { "unknown --ep", ["--ep", "tpu"] },
         { "must name a .png file", ["--out", "x.jpg"] },

@@ -178,7 +178,7 @@ public class InfoCommandTests
     {
         var r = DiceProcess.Run(["frobnicate"]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("Verb 'frobnicate' is not recognized", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal("dice: verb 'frobnicate' is not recognized: use one of generate, export, convert, inspect, info, train, mini, eval, data, half, tune (see dice --help)", r.Stderr.TrimEnd());
     }
 
     [Fact]

@@ -84,12 +84,22 @@ public sealed class TrainCocoTests(TinyOnnxModel model)
         var broken = Path.Combine(images, "000000000001.jpg");
         var bytes = File.ReadAllBytes(broken);
         File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]);
-        var r = DiceProcess.Run(Args(model.Weights, captions, images, temp.File("sharpener")));
+        var output = temp.File("sharpener");
+        var r = DiceProcess.Run(Args(model.Weights, captions, images, output));
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains(broken, r.Stderr, StringComparison.Ordinal);
         Assert.Contains("truncated JPEG", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("replace or remove that image", r.Stderr, StringComparison.Ordinal);
+
+        // No checkpoint was saved, so the run leaves no folder behind, and the same command meets the same image
+        // again instead of refusing a folder that "already holds a run".
+        Assert.False(Directory.Exists(output), output);
+        Assert.False(Directory.Exists(output + ".checkpoints"), output + ".checkpoints");
+        var again = DiceProcess.Run(Args(model.Weights, captions, images, output));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains(broken, again.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("already holds a run", again.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]

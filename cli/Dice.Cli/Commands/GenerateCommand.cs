@@ -51,13 +51,13 @@ public sealed class GenerateOptions
         + "shape [N,4,h,w] (N = prompts × --batch) or [4,h,w] (every image), h and w the image size / 8.")]
     public string? Latents { get; set; }
 
-    [Option("batch", Default = 1, HelpText = "Images per prompt.")]
+    [Option("batch", Default = 1, HelpText = "Images per prompt, at least 1; a request whose estimated memory exceeds the available memory (or DICE_MEMORY_LIMIT bytes) is refused before anything loads.")]
     public int Batch { get; set; }
 
-    [Option("height", HelpText = "Image height in pixels (default: the model's).")]
+    [Option("height", HelpText = "Image height in pixels (default: the model's): a multiple of the model's VAE factor × 2^(UNet levels − 1), 64 for SD, up to 16384.")]
     public int? Height { get; set; }
 
-    [Option("width", HelpText = "Image width in pixels (default: the model's).")]
+    [Option("width", HelpText = "Image width in pixels (default: the model's): a multiple of the model's VAE factor × 2^(UNet levels − 1), 64 for SD, up to 16384.")]
     public int? Width { get; set; }
 
     [Option("beta", HelpText = "DICE's negative-prompt strength β in c_dice = c + α·r(c, c_n) − β·(c_n − c_null) (default 1; needs "
@@ -132,15 +132,19 @@ public static class GenerateCommand
             throw new DiceUsageException("--compare runs every mode: drop --mode");
         }
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
+        var model = PipelineLoader.ResolveModel(options.Model);
+        var mode = ParseMode(options.Mode, PipelineLoader.OpenFolder(model).HasDice);
+        ParseNoise(options.Noise);
+        GenerateRequestCheck.Check(options, prompts.Count, model,
+            cfgBatched: (options.Compare || mode == GenerationMode.Cfg) && !options.CfgSequential);
         using var claim = ImageOutputs.Claim(options.Output, options.Compare ? 1 : prompts.Count * options.Batch, options.Force);
-        var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(options.Model), provider);
+        var pipeline = PipelineLoader.Load(model, provider);
         using (pipeline)
         {
             if (options.Compare)
             {
                 return Compare(pipeline, options, prompts, output);
             }
-            var mode = ParseMode(options.Mode, pipeline.HasDice);
             var request = Request(options, prompts) with { Mode = mode };
             var initImage = ReadInitImage(options);
             if (initImage is not null)
@@ -170,7 +174,7 @@ public static class GenerateCommand
             {
                 throw new DiceUsageException($"--latents {latentsPath}: {e.Message}", e);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InvalidDataException)
             {
                 throw new DiceUsageException(e.Message, e);
             }
@@ -301,7 +305,27 @@ public static class GenerateCommand
         var model = options.Model ?? sidecar.Model
             ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
-        using var pipeline = PipelineLoader.Load(PipelineLoader.ResolveModel(model), provider);
+        var folder = PipelineLoader.ResolveModel(model);
+        var recorded = sidecar.Request;
+        if (recorded.InitImage is null && recorded.Latents is null && recorded.ImagesPerPrompt > 0)
+        {
+            ModelGeometry geometry;
+            try
+            {
+                geometry = ModelGeometry.Read(PipelineLoader.OpenFolder(folder));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DiceUsageException($"{e.Message}: fix or replace that file in the model folder", e);
+            }
+            var (height, width) = (recorded.Height ?? geometry.DefaultHeight, recorded.Width ?? geometry.DefaultWidth);
+            if (height > 0 && width > 0)
+            {
+                GenerateRequestCheck.Memory(geometry, checked((long)recorded.Prompts.Count * recorded.ImagesPerPrompt), height, width,
+                    cfgBatched: recorded.Mode == GenerationMode.Cfg && !recorded.CfgSequential);
+            }
+        }
+        using var pipeline = PipelineLoader.Load(folder, provider);
         return GenerateAndWrite(pipeline, sidecar.Request, sidecar.ImageIndex, sidecar.InitImagePath, sidecar.InitImageSha256,
             sidecar.LatentsPath, options.Output, output);
     }

@@ -191,6 +191,7 @@ public static class TrainCommand
 
         using (trainer)
         {
+            var createdHere = !Directory.Exists(checkpoints);
             Directory.CreateDirectory(checkpoints);
             TrainingRunResult result = null!;
             try
@@ -208,7 +209,14 @@ public static class TrainCommand
             }
             catch (Exception e) when (e is ImageFormatException or FileNotFoundException or DirectoryNotFoundException)
             {
-                // Images are read as batches are drawn: a broken one stops the run at that step.
+                // Images are read as batches are drawn: a broken one stops the run at that step. A run that saved no
+                // checkpoint leaves nothing to resume, so the folder it created goes, and the same command runs again.
+                if (createdHere && new TrainingCheckpoint(checkpoints).Latest() is null)
+                {
+                    Directory.Delete(checkpoints, recursive: true);
+                    throw new DiceUsageException(
+                        $"{OneLine(e.Message)}; replace or remove that image from the training data, then run the same command again", e);
+                }
                 throw new DiceUsageException(
                     $"{OneLine(e.Message)}; replace or remove that image from the training data, then run again with --resume to continue from the last checkpoint", e);
             }

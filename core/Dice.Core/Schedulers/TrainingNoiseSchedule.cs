@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dice.Core.Schedulers;
 
 /// <summary>
@@ -38,6 +40,11 @@ internal sealed class TrainingNoiseSchedule
             throw Invalid("steps_offset", $"is {StepsOffset}; it must not be negative");
         }
 
+        if (config.TrainedBetas is null && BetaSchedule != Schedulers.BetaSchedule.SquaredCosCapV2 && BetaEnd < BetaStart)
+        {
+            throw Invalid("beta_end", string.Create(CultureInfo.InvariantCulture,
+                $"is {BetaEnd}, below beta_start {BetaStart}: the noise must grow over the schedule"));
+        }
         Betas = config.TrainedBetas is { } trained ? trained.ToArray() : ComputeBetas();
         if (Betas.Length != NumTrainTimesteps)
         {

@@ -56,6 +56,9 @@ public sealed record GenerationRequest
 
     public int ImagesPerPrompt { get; init; } = 1;
 
+    /// <summary>The largest image side, in pixels, a request may ask for.</summary>
+    public const int MaxSide = 16384;
+
     /// <summary>Image size in pixels; null for the model's own (its UNet sample size × the VAE factor).</summary>
     public int? Height { get; init; }
 

@@ -1,7 +1,6 @@
 using Dice.Core;
 using Dice.Core.Sampling;
 using System.Diagnostics;
-using System.Text.Json;
 using Dice.Core.Images;
 using Dice.Core.ModelFolders;
 using Dice.Core.Schedulers;
@@ -46,17 +45,50 @@ public sealed class StableDiffusionPipeline : IDisposable
         }
         tokenizer = ClipTokenizer.Load(Path.Combine(folder.Root, "tokenizer"));
         schedulerConfig = SchedulerConfig.Load(Path.Combine(folder.Root, "scheduler", "scheduler_config.json"));
-        ScalingFactor = ReadNumber(folder.ConfigPath(OnnxModelFolder.VaeDecoder), "scaling_factor") ?? 0.18215;
-        VaeFactor = 1 << Math.Max(0, (ReadArrayLength(folder.ConfigPath(OnnxModelFolder.VaeDecoder), "block_out_channels") ?? 4) - 1);
-        LatentMultiple = 1 << Math.Max(0, (ReadArrayLength(folder.ConfigPath(OnnxModelFolder.Unet), "block_out_channels") ?? 4) - 1);
-        var sampleSize = (int?)ReadNumber(folder.ConfigPath(OnnxModelFolder.Unet), "sample_size") ?? 64;
-        DefaultHeight = DefaultWidth = sampleSize * VaeFactor;
+        Geometry = ModelGeometry.Read(folder);
+        ScalingFactor = Geometry.ScalingFactor;
+        VaeFactor = Geometry.VaeFactor;
+        LatentMultiple = Geometry.LatentMultiple;
+        DefaultHeight = Geometry.DefaultHeight;
+        DefaultWidth = Geometry.DefaultWidth;
 
         sessionOptions = SessionOptionsFactory.Create(options);
-        textEncoder = new OnnxTextEncoder(folder.ModelPath(OnnxModelFolder.TextEncoder), sessionOptions, OnnxModelFolder.TextEncoder);
-        unet = new OnnxUnet(folder.ModelPath(OnnxModelFolder.Unet), sessionOptions);
-        vaeDecoder = new OnnxVaeDecoder(folder.ModelPath(OnnxModelFolder.VaeDecoder), sessionOptions);
+        try
+        {
+            textEncoder = OpenSession(folder, OnnxModelFolder.TextEncoder, path => new OnnxTextEncoder(path, sessionOptions, OnnxModelFolder.TextEncoder));
+            unet = OpenSession(folder, OnnxModelFolder.Unet, path => new OnnxUnet(path, sessionOptions));
+            vaeDecoder = OpenSession(folder, OnnxModelFolder.VaeDecoder, path => new OnnxVaeDecoder(path, sessionOptions));
+        }
+        catch
+        {
+            textEncoder?.Dispose();
+            unet?.Dispose();
+            sessionOptions.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Opens one component's session; a file ONNX Runtime cannot load (corrupt, truncated, not ONNX) becomes an
+    /// <see cref="InvalidDataException"/> naming it, with the first line of ONNX Runtime's reason.
+    /// </summary>
+    private static T OpenSession<T>(OnnxModelFolder folder, string component, Func<string, T> open)
+    {
+        var path = folder.ModelPath(component);
+        try
+        {
+            return open(path);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            var reason = e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+            throw new InvalidDataException(
+                $"{path} cannot be loaded by ONNX Runtime ({reason}): the file is damaged or not an ONNX model; export or convert {component} again", e);
+        }
+    }
+
+    /// <summary>The sizes of the folder's networks, as its configs state them.</summary>
+    public ModelGeometry Geometry { get; }
 
     public OnnxModelFolder Folder { get; }
 
@@ -121,7 +153,7 @@ public sealed class StableDiffusionPipeline : IDisposable
         {
             chw[i] = 2 * chw[i] - 1;
         }
-        vaeEncoder ??= new OnnxVaeEncoder(Folder.ModelPath(OnnxModelFolder.VaeEncoder), sessionOptions);
+        vaeEncoder ??= OpenSession(Folder, OnnxModelFolder.VaeEncoder, path => new OnnxVaeEncoder(path, sessionOptions));
         var latents = vaeEncoder.Encode(chw, image.Height, image.Width, channels);
         for (var i = 0; i < latents.Length; i++)
         {
@@ -130,8 +162,8 @@ public sealed class StableDiffusionPipeline : IDisposable
         return latents;
     }
 
-    private OnnxTextEncoder DiceEncoder => diceEncoder ??= new OnnxTextEncoder(Folder.ModelPath(OnnxModelFolder.TextEncoderDice),
-        sessionOptions, OnnxModelFolder.TextEncoderDice);
+    private OnnxTextEncoder DiceEncoder => diceEncoder ??= OpenSession(Folder, OnnxModelFolder.TextEncoderDice,
+        path => new OnnxTextEncoder(path, sessionOptions, OnnxModelFolder.TextEncoderDice));
 
     public static StableDiffusionPipeline Load(string modelFolder, RuntimeOptions? options = null) =>
         new(OnnxModelFolder.Open(modelFolder), options ?? new RuntimeOptions());
@@ -391,31 +423,12 @@ public sealed class StableDiffusionPipeline : IDisposable
             }
         }
         var multiple = VaeFactor * LatentMultiple;
-        if (height <= 0 || width <= 0 || height % multiple != 0 || width % multiple != 0)
+        if (height <= 0 || width <= 0 || height > GenerationRequest.MaxSide || width > GenerationRequest.MaxSide
+            || height % multiple != 0 || width % multiple != 0)
         {
-            throw new ArgumentException($"image size {width}×{height} is not a positive multiple of {multiple} pixels, which this model needs");
+            throw new ArgumentException($"image size {width}×{height} is not a positive multiple of {multiple} pixels up to {GenerationRequest.MaxSide}, which this model needs");
         }
         return (height, width);
-    }
-
-    private static double? ReadNumber(string configPath, string key)
-    {
-        if (!File.Exists(configPath))
-        {
-            return null;
-        }
-        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
-        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-    }
-
-    private static int? ReadArrayLength(string configPath, string key)
-    {
-        if (!File.Exists(configPath))
-        {
-            return null;
-        }
-        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
-        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() : null;
     }
 
     public void Dispose()

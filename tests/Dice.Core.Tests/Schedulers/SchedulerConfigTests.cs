@@ -245,6 +245,9 @@ public sealed class SchedulerConfigTests
     [InlineData("""{ "num_train_timesteps": 0 }""", "num_train_timesteps")]
     [InlineData("""{ "steps_offset": -1 }""", "steps_offset")]
     [InlineData("""{ "beta_end": 1.5 }""", "beta")]
+    [InlineData("""{ "beta_start": 0.00085, "beta_end": 0.0001 }""", "'beta_end' is 0.0001, below beta_start 0.00085")]
+    [InlineData("""{ "beta_start": 0.05 }""", "'beta_end' is 0.02, below beta_start 0.05")]
+    [InlineData("""{ "beta_start": 0.00085, "beta_end": 0.0001, "beta_schedule": "scaled_linear" }""", "'beta_end' is 0.0001")]
     [InlineData("""{ "solver_order": 0 }""", "solver_order")]
     [InlineData("""{ "algorithm_type": "magic" }""", "magic")]
     public void Out_of_range_values_are_rejected(string json, string expected)

@@ -10,8 +10,10 @@ internal static class DiceProcess
     /// <param name="appDirectory">The folder holding dice.dll (default: beside the tests).</param>
     /// <param name="unset">Variables of the test's own environment the child must not inherit.</param>
     /// <param name="launcher">A command that starts `dotnet dice.dll …` and reports on it (GNU time, strace), with its options.</param>
+    /// <param name="workingDirectory">The child's current folder (default: the test's).</param>
     public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null,
-        string? appDirectory = null, IEnumerable<string>? unset = null, IReadOnlyList<string>? launcher = null)
+        string? appDirectory = null, IEnumerable<string>? unset = null, IReadOnlyList<string>? launcher = null,
+        string? workingDirectory = null)
     {
         var limit = timeout ?? HangGuard.Limit;
         var dll = Path.Combine(appDirectory ?? AppContext.BaseDirectory, "dice.dll");
@@ -21,6 +23,7 @@ internal static class DiceProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var a in launcher is { Count: > 0 } ? [.. launcher.Skip(1), "dotnet"] : Array.Empty<string>())
         {
