@@ -1,5 +1,6 @@
 using CommandLine;
 using Dice.Cli.Commands;
+using Dice.Core.IO;
 
 namespace Dice.Cli;
 
@@ -40,6 +41,12 @@ public static class Program
         }
         catch (DiceUsageException e)
         {
+            Console.Error.WriteLine($"dice: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (PathEscapeException e)
+        {
+            // A hostile or broken input file, not a fault of Dice: its message names the file, the path and the fix.
             Console.Error.WriteLine($"dice: {e.Message}");
             return ExitCodes.BadUsage;
         }
