@@ -84,6 +84,11 @@ public sealed class HostileFileTests(TinyOnnxModel model)
         ["imagefolder-symlinked-file-name"] = (t, f) => t.TrainImageFolder(f, Escape.LinkedFile),
         ["coco-dotdot-file-name"] = (t, f) => t.TrainCoco(f, Escape.DotDot),
         ["coco-symlinked-file-name"] = (t, f) => t.TrainCoco(f, Escape.LinkedFolder),
+
+        // Generation sidecars naming recorded inputs outside their folder, read by `dice generate --from`.
+        ["sidecar-init-image-absolute-outside"] = (t, f) => t.FromSidecar(f, "init_image", Escape.Absolute),
+        ["sidecar-init-image-linked"] = (t, f) => t.FromSidecar(f, "init_image", Escape.LinkedFile),
+        ["sidecar-latents-dotdot"] = (t, f) => t.FromSidecar(f, "latents", Escape.DotDot),
     };
 
     [Theory]
@@ -401,6 +406,54 @@ public sealed class HostileFileTests(TinyOnnxModel model)
         }.ToJsonString());
         var output = Path.Combine(f.Out, "sharpener");
         return new Case(Train(captions, output, "--images", images), [f.In, model.Weights], f.Out, "file_name");
+    }
+
+    /// <summary>
+    /// A sidecar written by a real run (image-to-image or given latents) beside its inputs in In, then edited so that the
+    /// recorded file is a copy with the same bytes (same SHA-256) in Secret, named as <paramref name="escape"/> says.
+    /// </summary>
+    private Case FromSidecar(Folders f, string field, Escape escape)
+    {
+        var input = field == "init_image" ? Path.Combine(f.In, "init.png") : Path.Combine(f.In, "latents.npy");
+        var run = new List<string> { "generate", "a red circle", "--model", model.Plain, "--mode", "unguided", "--steps", "2",
+            "--out", Path.Combine(f.In, "a.png") };
+        if (field == "init_image")
+        {
+            PngFile.Write(input, new RgbImage(32, 32));
+            run.AddRange(["--init-image", input]);
+        }
+        else
+        {
+            File.WriteAllBytes(input, NpyBytes.Float32("(4, 4, 4)", new float[64]));
+            run.AddRange(["--latents", input, "--height", "32", "--width", "32"]);
+        }
+        var first = DiceProcess.Run(run);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var secret = Path.Combine(f.Secret, Path.GetFileName(input));
+        File.Copy(input, secret);
+        var recorded = escape switch
+        {
+            Escape.Absolute => secret,
+            Escape.DotDot => Path.GetRelativePath(f.In, secret),
+            _ => Path.Combine(f.In, "linked-" + Path.GetFileName(input)),
+        };
+        if (escape == Escape.LinkedFile)
+        {
+            File.CreateSymbolicLink(recorded, secret);
+        }
+        var sidecarPath = Path.Combine(f.In, "a.json");
+        var sidecar = JsonNode.Parse(File.ReadAllText(sidecarPath))!.AsObject();
+        if (field == "init_image")
+        {
+            sidecar["init_image"] = recorded;
+        }
+        else
+        {
+            sidecar["latents"]!["path"] = recorded;
+        }
+        File.WriteAllText(sidecarPath, sidecar.ToJsonString());
+        return new Case(["generate", "--from", sidecarPath, "--out", Path.Combine(f.Out, "b.png")], [f.In, model.Plain], f.Out,
+            "not inside the sidecar's folder");
     }
 
     private static string[] Snapshot(string folder) =>
