@@ -1,6 +1,7 @@
 using CommandLine;
 using CommandLine.Text;
 using Dice.Cli.Commands;
+using Dice.Core.IO;
 
 namespace Dice.Cli;
 
@@ -73,6 +74,12 @@ public static class Program
         }
         catch (DiceUsageException e)
         {
+            Console.Error.WriteLine($"dice: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (PathEscapeException e)
+        {
+            // A hostile or broken input file, not a fault of Dice: its message names the file, the path and the fix.
             Console.Error.WriteLine($"dice: {e.Message}");
             return ExitCodes.BadUsage;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Dice.Core.IO;
 
 namespace Dice.Safetensors;
 
@@ -173,12 +174,14 @@ public sealed class SafetensorsCheckpoint : IDisposable
 
     private static string ResolveShard(SafetensorsIndex index, string directory, string shard)
     {
-        var shardPath = Path.GetFullPath(Path.Combine(directory, shard));
-        var inDirectory = Path.GetRelativePath(directory, shardPath);
-        if (inDirectory == ".." || inDirectory.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || Path.IsPathRooted(inDirectory))
+        string shardPath;
+        try
         {
-            throw new SafetensorsFormatException(index.FilePath, null, $"shard '{shard}' lies outside the index's directory.");
+            shardPath = ConfinedPath.Resolve(directory, shard, index.FilePath ?? directory, "weight_map shard");
+        }
+        catch (PathEscapeException e)
+        {
+            throw new SafetensorsFormatException(index.FilePath, null, $"shard '{shard}' lies outside the index's directory {e.Folder}: it {e.Reason}.", e);
         }
         if (!File.Exists(shardPath))
         {

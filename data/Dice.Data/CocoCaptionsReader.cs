@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dice.Core.IO;
 
 namespace Dice.Data;
 
@@ -137,11 +138,15 @@ public static class CocoCaptionsReader
                     continue;
                 }
                 string fileName = fileNames[i];
-                if (fileName.Length == 0 || Path.IsPathRooted(fileName) || fileName.Split('/', '\\').Contains(".."))
+                string imagePath;
+                try
                 {
-                    throw Error($"images[{i}]: \"file_name\" '{fileName}' must be a path inside the images folder");
+                    imagePath = ConfinedPath.Resolve(folder, fileName, path, $"images[{i}].file_name");
                 }
-                string imagePath = Path.GetFullPath(Path.Combine(folder, fileName));
+                catch (PathEscapeException e)
+                {
+                    throw Error($"images[{i}]: \"file_name\" '{fileName}' must be a path inside the images folder {e.Folder}: it {e.Reason}", null, e);
+                }
                 if (options.ValidateFiles && !File.Exists(imagePath))
                 {
                     throw Error($"images[{i}]: image file '{fileName}' not found in {folder}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dice.Core.IO;
 
 namespace Dice.Data;
 
@@ -158,11 +159,14 @@ public sealed class ImageFolderDataset : ICaptionedImageSource
         {
             throw error("\"file_name\" is empty", null);
         }
-        if (Path.IsPathRooted(fileName) || fileName.Split('/', '\\').Contains(".."))
+        try
         {
-            throw error($"\"file_name\" '{fileName}' must be a path inside the dataset folder (relative, no '..')", null);
+            return ConfinedPath.Resolve(root, fileName.Replace('\\', '/'), "metadata", "file_name");
         }
-        return Path.GetFullPath(Path.Combine(root, fileName.Replace('\\', '/')));
+        catch (PathEscapeException e)
+        {
+            throw error($"\"file_name\" '{fileName}' must be a path inside the dataset folder {e.Folder}: it {e.Reason}", e);
+        }
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

@@ -98,6 +98,7 @@ public sealed class QualityEvaluator
         {
             return null;
         }
+        Dice.Runtime.OnnxExternalData.Check(path);
         using var session = new InferenceSession(path);
         return session.ModelMetadata.CustomMetadataMap.TryGetValue("dice.parameter_count", out var text) && long.TryParse(text, out var n)
             ? n

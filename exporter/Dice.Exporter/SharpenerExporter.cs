@@ -2,6 +2,7 @@ using System.Globalization;
 using Dice.Models;
 using Dice.Models.Sharpener;
 using Dice.Models.Weights;
+using Dice.Core.IO;
 using Dice.Core.ModelFolders;
 using Dice.Core.Tokenization;
 using Google.Protobuf;
@@ -50,6 +51,10 @@ public static class SharpenerExporter
             throw new InvalidDataException($"model folder {folder.Root} has no tokenizer/ (needed for the empty prompt's embedding)");
         }
 
+        var encoderPath = folder.ModelPath(OnnxModelFolder.TextEncoder);
+        var encoder = ModelProto.Parser.ParseFrom(File.ReadAllBytes(encoderPath));
+        var externalData = ExternalDataFiles(encoder, encoderPath);
+
         using var checkpoint = WeightSource.Open(weightsPath, ops => _ = new DiceSharpener<ParameterInventory.Declared>(ops, config));
         var staging = AtomicFile.TempPath(Path.Combine(folder.Root, OnnxModelFolder.TextEncoderDice));
         try
@@ -68,13 +73,16 @@ public static class SharpenerExporter
             File.Copy(weightsPath, Path.Combine(staging, OnnxModelFolder.Sharpener, WeightsFile));
             File.Copy(Path.Combine(sharpener, SharpenerConfig.FileName), Path.Combine(staging, OnnxModelFolder.Sharpener, SharpenerConfig.FileName));
 
-            var encoderPath = folder.ModelPath(OnnxModelFolder.TextEncoder);
             var ids = ClipTokenizer.Load(Path.Combine(folder.Root, "tokenizer")).Tokenize("");
             var cNull = runTextEncoder(encoderPath, ids);
-            var encoder = ModelProto.Parser.ParseFrom(File.ReadAllBytes(encoderPath));
             var fused = DiceTextEncoderFuser.Fuse(encoder, ModelProto.Parser.ParseFrom(File.ReadAllBytes(sharpenerModel)), ids, cNull);
             var diceFolder = Directory.CreateDirectory(Path.Combine(staging, OnnxModelFolder.TextEncoderDice)).FullName;
-            CopyExternalData(encoder, Path.GetDirectoryName(encoderPath)!, diceFolder);
+            foreach (var (location, source) in externalData)
+            {
+                var copy = Path.Combine(diceFolder, location);
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(source, copy);
+            }
             File.WriteAllBytes(Path.Combine(diceFolder, "model.onnx"), fused.ToByteArray());
             FaultInjection.Reached(StagedKillPoint);
             if (File.Exists(folder.ConfigPath(OnnxModelFolder.TextEncoder)))
@@ -102,16 +110,17 @@ public static class SharpenerExporter
         }
     }
 
-    /// <summary>ONNX Runtime only reads external data from beside the model, so the fused model gets its own copy.</summary>
-    private static void CopyExternalData(ModelProto encoder, string from, string to)
+    /// <summary>
+    /// The external-data files of the encoder (location as written → full path), each confined to the encoder's folder:
+    /// ONNX Runtime only reads external data from beside the model, so the fused model gets its own copy of each.
+    /// </summary>
+    private static List<(string Location, string Path)> ExternalDataFiles(ModelProto encoder, string encoderPath)
     {
-        var files = encoder.Graph.Initializer
+        var from = Path.GetDirectoryName(Path.GetFullPath(encoderPath))!;
+        return [.. encoder.Graph.Initializer
             .Where(i => i.DataLocation == TensorProto.Types.DataLocation.External)
             .SelectMany(i => i.ExternalData.Where(e => e.Key == "location").Select(e => e.Value))
-            .Distinct(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            File.Copy(Path.Combine(from, file), Path.Combine(to, file));
-        }
+            .Distinct(StringComparer.Ordinal)
+            .Select(location => (location, ConfinedPath.Resolve(from, location, encoderPath, "external data location")))];
     }
 }

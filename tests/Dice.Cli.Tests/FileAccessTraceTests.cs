@@ -8,6 +8,8 @@ public class FileAccessTraceTests
     [InlineData("""openat(AT_FDCWD, "/data/in.png", O_RDONLY|O_CLOEXEC) = 3</data/in.png>""", "/data/in.png", null)]
     [InlineData("""openat(AT_FDCWD, "/out/.a.png.tmp", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0666) = 5</out/.a.png.tmp>""", null, "/out/.a.png.tmp")]
     [InlineData("""openat(7</models/unet>, "model.onnx", O_RDONLY) = 8</models/unet/model.onnx>""", "/models/unet/model.onnx", null)]
+    // A link on the way: the path as opened and where it led (the descriptor's path) both count as read.
+    [InlineData("""openat(AT_FDCWD, "/m/text_encoder/w.bin", O_RDONLY|O_CLOEXEC) = 4</secret/w.bin>""", "/m/text_encoder/w.bin|/secret/w.bin", null)]
     [InlineData("""openat(AT_FDCWD, "/home/u/.cache/x", O_RDWR|O_CREAT, 0644) = -1 EACCES (Permission denied)""", null, null)]
     [InlineData("""rename("/out/.a.tmp", "/out/a.png") = 0""", null, "/out/.a.tmp|/out/a.png")]
     [InlineData("""renameat2(AT_FDCWD, "/out/.b.tmp", AT_FDCWD, "/out/b.json", RENAME_NOREPLACE) = 0""", null, "/out/.b.tmp|/out/b.json")]

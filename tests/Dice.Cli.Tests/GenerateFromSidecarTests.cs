@@ -139,6 +139,27 @@ public class GenerateFromSidecarTests(TinyOnnxModel model)
         Assert.Empty(bad.FileNames());
     }
 
+    [Fact]
+    public void A_recorded_init_image_outside_the_sidecars_folder_is_read_only_when_named_again()
+    {
+        using var dir = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        var init = InitImage(elsewhere);
+        var r = DiceProcess.Run(["generate", "a red circle", "--model", model.Plain, "--mode", "unguided", "--init-image", init,
+            "--steps", "2", "--out", dir.File("a.png")]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        var refused = DiceProcess.Run(["generate", "--from", dir.File("a.json"), "--out", dir.File("b.png")]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
+        Assert.Contains("--init-image FILE", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("b.png")));
+
+        var again = DiceProcess.Run(["generate", "--from", dir.File("a.json"), "--init-image", init, "--out", dir.File("b.png")]);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(File.ReadAllBytes(dir.File("a.png")), File.ReadAllBytes(dir.File("b.png")));
+    }
+
     public static TheoryData<string, string> BadSidecars => new()
     {
         { "--steps", "drop --steps" },

@@ -86,7 +86,8 @@ public sealed class GenerateOptions
     public double? Strength { get; set; }
 
     [Option("from", HelpText = "Regenerate the image a sidecar (.json) describes, with every setting it records; only --out, "
-        + "--model (the folder moved) and --ep may be given with it.")]
+        + "--model (the folder moved), --ep, and --init-image or --latents (a recorded file now elsewhere; its SHA-256 must match) may "
+        + "be given with it. Recorded files are read only from the sidecar's folder.")]
     public string? From { get; set; }
 
     [Option("ep", Default = "cpu", HelpText = "Execution provider: cpu or cuda.")]
@@ -280,7 +281,6 @@ public static class GenerateCommand
         Check(options.GuidanceRescale != 0, "--guidance-rescale");
         Check(options.Eta != 0, "--eta");
         Check(options.ClipSkip != 0, "--clip-skip");
-        Check(options.InitImage is not null, "--init-image");
         Check(options.Strength is not null, "--strength");
         Check(options.Steps != 20, "--steps");
         Check(options.Scheduler != "dpmpp-2m", "--scheduler");
@@ -290,17 +290,16 @@ public static class GenerateCommand
         Check(options.Width is not null, "--width");
         Check(options.Compare, "--compare");
         Check(!string.Equals(options.Noise, NoiseSources.Dice, StringComparison.OrdinalIgnoreCase), "--noise");
-        Check(options.Latents is not null, "--latents");
         if (given.Count > 0)
         {
             throw new DiceUsageException(
-                $"--from takes every setting from the sidecar: drop {string.Join(", ", given)} (only --out, --model and --ep go with --from)");
+                $"--from takes every setting from the sidecar: drop {string.Join(", ", given)} (only --out, --model, --ep, and --init-image or --latents for a recorded file that moved, go with --from)");
         }
         if (!options.Output.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             throw new DiceUsageException($"--out {options.Output} must name a .png file");
         }
-        var sidecar = GenerationSidecar.Read(options.From!);
+        var sidecar = GenerationSidecar.Read(options.From!, options.InitImage, options.Latents);
         using var claim = ImageOutputs.Claim(options.Output, 1, options.Force, keepSidecar: options.From);
         var model = options.Model ?? sidecar.Model
             ?? throw new DiceUsageException($"--from {sidecar.Path}: records no model folder; pass --model FOLDER");

@@ -48,7 +48,10 @@ internal sealed class GenerationSidecar
     /// <summary>The given initial latents' .npy path as recorded (`--latents`), else null.</summary>
     public string? LatentsPath { get; private init; }
 
-    public static GenerationSidecar Read(string path)
+    /// <param name="initImage">Where the recorded init image is now (--init-image with --from), else null: the recorded
+    /// path, which must lie inside the sidecar's folder.</param>
+    /// <param name="latents">The same for a recorded --latents file.</param>
+    public static GenerationSidecar Read(string path, string? initImage = null, string? latents = null)
     {
         string text;
         try
@@ -128,6 +131,11 @@ internal sealed class GenerationSidecar
             };
             var initPath = reader.String("init_image");
             var initSha256 = initPath is null ? null : reader.RequiredString("init_image_sha256");
+            if (initImage is not null && initPath is null)
+            {
+                throw new DiceUsageException($"--from {path}: --init-image names where the run's init image is now, and this run had none; drop it");
+            }
+            initPath = initPath is null ? null : RecordedFile(path, initPath, initImage, "init image", "init_image", "--init-image");
             if (initPath is not null)
             {
                 request = request with
@@ -136,12 +144,42 @@ internal sealed class GenerationSidecar
                     Strength = reader.RequiredDouble("strength"),
                 };
             }
-            var latents = reader.Latents();
-            if (latents is { } given)
+            var recordedLatents = reader.Latents();
+            if (latents is not null && recordedLatents is null)
             {
-                request = request with { Latents = ReadLatents(path, given.Path, given.Sha256) };
+                throw new DiceUsageException($"--from {path}: --latents names where the run's latents file is now, and this run drew its noise; drop it");
             }
-            return new GenerationSidecar(path, request, index, reader.String("model"), mode, initPath, initSha256) { LatentsPath = latents?.Path };
+            string? latentsPath = null;
+            if (recordedLatents is { } given)
+            {
+                latentsPath = RecordedFile(path, given.Path, latents, "latents", "latents.path", "--latents");
+                request = request with { Latents = ReadLatents(path, latentsPath, given.Sha256) };
+            }
+            return new GenerationSidecar(path, request, index, reader.String("model"), mode, initPath, initSha256) { LatentsPath = latentsPath };
+        }
+    }
+
+    /// <summary>
+    /// The full path of a file the sidecar records (init image, latents): the one the user names now, or else the
+    /// recorded path, which must lie inside the sidecar's folder like any path read from a file (<see cref="ConfinedPath"/>),
+    /// so a crafted sidecar cannot make --from read files elsewhere.
+    /// </summary>
+    private static string RecordedFile(string sidecar, string recorded, string? given, string what, string field, string option)
+    {
+        if (given is not null)
+        {
+            return System.IO.Path.GetFullPath(given);
+        }
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(sidecar))!;
+        var relative = System.IO.Path.IsPathRooted(recorded) ? System.IO.Path.GetRelativePath(folder, recorded) : recorded;
+        try
+        {
+            return ConfinedPath.Resolve(folder, relative, sidecar, field);
+        }
+        catch (PathEscapeException e)
+        {
+            throw new DiceUsageException(
+                $"--from {sidecar}: its {what} {recorded} is not inside the sidecar's folder {folder} ({e.Reason}), and --from reads recorded files only from there; pass the file with {option} FILE (its SHA-256 is still checked)", e);
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class OnnxAttributeClassifier : IDisposable
             throw new FileNotFoundException($"no attribute classifier at {modelPath}: dice-mini ships one in classifier/model.onnx", modelPath);
         }
         using var sessionOptions = SessionOptionsFactory.Create(options ?? new RuntimeOptions());
+        OnnxExternalData.Check(modelPath);
         session = new InferenceSession(modelPath, sessionOptions);
         try
         {

@@ -1,6 +1,7 @@
 using Dice.Models.Clip;
 using Dice.Models.Unet;
 using Dice.Models.Vae;
+using Dice.Core.Schedulers;
 
 namespace Dice.Models.StableDiffusion;
 
@@ -85,12 +86,16 @@ public sealed class StableDiffusionSource
             throw new InvalidDataException(
                 $"{root} is not a diffusers weights folder: missing {string.Join(", ", missing)}");
         }
+        var schedulerPath = Path.Combine(root, SchedulerFolder, SchedulerConfigFile);
+        var schedulerJson = File.ReadAllText(schedulerPath);
+        // Copied as written into converted folders, so checked here as the runtime will read it.
+        _ = SchedulerConfig.Parse(schedulerJson, schedulerPath);
         return new StableDiffusionSource(
             root,
             ClipTextConfig.Load(Path.Combine(root, TextEncoderFolder, "config.json")),
             UNet2DConditionConfig.Load(Path.Combine(root, UnetFolder, "config.json")),
             AutoencoderKLConfig.Load(Path.Combine(root, VaeFolder, "config.json")),
-            File.ReadAllText(Path.Combine(root, SchedulerFolder, SchedulerConfigFile)),
+            schedulerJson,
             Path.Combine(root, TokenizerFolder),
             root);
     }

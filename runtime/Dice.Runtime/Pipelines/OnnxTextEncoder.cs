@@ -20,6 +20,7 @@ internal sealed class OnnxTextEncoder : IDisposable
 
     public OnnxTextEncoder(string path, SessionOptions options, string component)
     {
+        OnnxExternalData.Check(path);
         session = new InferenceSession(path, options);
         Component = component;
         ids = SessionInputs.Require(session, "input_ids", component);

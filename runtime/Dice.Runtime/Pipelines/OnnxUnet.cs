@@ -19,6 +19,7 @@ internal sealed class OnnxUnet : IDisposable
 
     public OnnxUnet(string path, SessionOptions options)
     {
+        OnnxExternalData.Check(path);
         session = new InferenceSession(path, options);
         sample = SessionInputs.Require(session, "sample", "unet");
         timestep = SessionInputs.Require(session, "timestep", "unet");

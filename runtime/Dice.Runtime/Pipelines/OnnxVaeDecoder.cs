@@ -11,6 +11,7 @@ internal sealed class OnnxVaeDecoder : IDisposable
 
     public OnnxVaeDecoder(string path, SessionOptions options)
     {
+        OnnxExternalData.Check(path);
         session = new InferenceSession(path, options);
         input = SessionInputs.Require(session, "latent_sample", "vae_decoder");
         output = SessionInputs.OutputName(session, "sample");

@@ -16,6 +16,7 @@ internal sealed class OnnxVaeEncoder : IDisposable
 
     public OnnxVaeEncoder(string path, SessionOptions options)
     {
+        OnnxExternalData.Check(path);
         session = new InferenceSession(path, options);
         input = SessionInputs.Require(session, "sample", "vae_encoder");
         output = session.OutputMetadata.ContainsKey("latent_parameters") ? "latent_parameters" : SessionInputs.OutputName(session, "latent_sample");

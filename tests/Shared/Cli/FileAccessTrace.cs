@@ -81,6 +81,11 @@ internal static partial class FileAccessTrace
                 var writes = flags.Contains("O_WRONLY", StringComparison.Ordinal) || flags.Contains("O_RDWR", StringComparison.Ordinal)
                     || flags.Contains("O_CREAT", StringComparison.Ordinal) || flags.Contains("O_TRUNC", StringComparison.Ordinal);
                 (writes ? written : read).Add(paths[0]);
+                // -y shows the descriptor's real path: where a symbolic link on the way actually led.
+                if (call.Groups["resolved"].Success)
+                {
+                    (writes ? written : read).Add(call.Groups["resolved"].Value);
+                }
                 break;
             default:
                 foreach (var p in paths)
@@ -113,7 +118,7 @@ internal static partial class FileAccessTrace
         return [.. paths.Where(p => !roots.Any(r => p == r || p.StartsWith(r + "/", StringComparison.Ordinal)))];
     }
 
-    [GeneratedRegex(@"^(?<name>\w+)\((?<args>.*)\)\s+=\s+(?<result>-?\d+)")]
+    [GeneratedRegex(@"^(?<name>\w+)\((?<args>.*)\)\s+=\s+(?<result>-?\d+)(?:<(?<resolved>/[^>]*)>)?")]
     private static partial Regex CallLine();
 
     [GeneratedRegex("""(?:(?:\d+<(?<dir>[^>]*)>|AT_FDCWD),\s*)?"(?<path>(?:[^"\\]|\\.)*)"(?:<[^>]*>)?""")]
