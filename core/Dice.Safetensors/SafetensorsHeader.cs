@@ -84,7 +84,15 @@ public sealed class SafetensorsHeader
 
         using (document)
         {
-            return FromJson(document.RootElement, headerJson.Length, dataLength, source);
+            try
+            {
+                return FromJson(document.RootElement, headerJson.Length, dataLength, source);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonDocument decodes strings when they are read: an escape such as \ud800 that is not valid UTF-16 fails then.
+                throw new SafetensorsFormatException(source, null, $"header holds a string that is not valid Unicode: {ex.Message}", ex);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Dice.Safetensors;
 
@@ -48,6 +49,11 @@ public sealed class SafetensorsIndex
         {
             json = json[3..];
         }
+        // JsonDocument checks UTF-8 inside strings only when they are read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(json))
+        {
+            throw new SafetensorsFormatException(sourceName, null, "index is not valid UTF-8; the file is corrupt or not a safetensors index.");
+        }
         JsonDocument document;
         try
         {
@@ -58,47 +64,55 @@ public sealed class SafetensorsIndex
             throw new SafetensorsFormatException(sourceName, null, $"index is not valid JSON: {ex.Message}", ex);
         }
 
-        using (document)
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw new SafetensorsFormatException(sourceName, null, "index must be a JSON object with a \"weight_map\".");
-            }
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new SafetensorsFormatException(sourceName, null, "index must be a JSON object with a \"weight_map\".");
+                }
 
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (root.TryGetProperty("metadata", out var metadataElement) && metadataElement.ValueKind != JsonValueKind.Null)
-            {
-                if (metadataElement.ValueKind != JsonValueKind.Object)
+                var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (root.TryGetProperty("metadata", out var metadataElement) && metadataElement.ValueKind != JsonValueKind.Null)
                 {
-                    throw new SafetensorsFormatException(sourceName, null, "index \"metadata\" must be an object.");
+                    if (metadataElement.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new SafetensorsFormatException(sourceName, null, "index \"metadata\" must be an object.");
+                    }
+                    foreach (var entry in metadataElement.EnumerateObject())
+                    {
+                        metadata[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : entry.Value.GetRawText();
+                    }
                 }
-                foreach (var entry in metadataElement.EnumerateObject())
-                {
-                    metadata[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : entry.Value.GetRawText();
-                }
-            }
 
-            if (!root.TryGetProperty("weight_map", out var mapElement) || mapElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new SafetensorsFormatException(sourceName, null,
-                    "index has no \"weight_map\" object mapping tensor names to shard files.");
-            }
-            var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var entry in mapElement.EnumerateObject())
-            {
-                var shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : null;
-                if (string.IsNullOrEmpty(shard) || Path.IsPathRooted(shard))
+                if (!root.TryGetProperty("weight_map", out var mapElement) || mapElement.ValueKind != JsonValueKind.Object)
                 {
-                    throw new SafetensorsFormatException(sourceName, entry.Name,
-                        $"weight_map must name a shard file relative to the index, found {entry.Value.GetRawText()}.");
+                    throw new SafetensorsFormatException(sourceName, null,
+                        "index has no \"weight_map\" object mapping tensor names to shard files.");
                 }
-                if (!weightMap.TryAdd(entry.Name, shard))
+                var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var entry in mapElement.EnumerateObject())
                 {
-                    throw new SafetensorsFormatException(sourceName, entry.Name, "weight_map lists this tensor more than once.");
+                    var shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : null;
+                    if (string.IsNullOrEmpty(shard) || Path.IsPathRooted(shard))
+                    {
+                        throw new SafetensorsFormatException(sourceName, entry.Name,
+                            $"weight_map must name a shard file relative to the index, found {entry.Value.GetRawText()}.");
+                    }
+                    if (!weightMap.TryAdd(entry.Name, shard))
+                    {
+                        throw new SafetensorsFormatException(sourceName, entry.Name, "weight_map lists this tensor more than once.");
+                    }
                 }
+                return new SafetensorsIndex(sourceName, metadata, weightMap);
             }
-            return new SafetensorsIndex(sourceName, metadata, weightMap);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonDocument decodes strings when they are read: an escape such as \ud800 that is not valid UTF-16 fails then.
+            throw new SafetensorsFormatException(sourceName, null, $"index holds a string that is not valid Unicode: {ex.Message}", ex);
         }
     }
 }

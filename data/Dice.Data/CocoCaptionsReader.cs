@@ -77,84 +77,97 @@ public static class CocoCaptionsReader
             int? line = e.LineNumber is { } zeroBased ? (int)zeroBased + 1 : null;
             throw Error($"invalid JSON ({e.Message})", line, e);
         }
-        using (document)
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw Error("expected a JSON object with \"images\" and \"annotations\"");
-            }
-            var images = RequiredArray(root, "images", Error);
-            var annotations = RequiredArray(root, "annotations", Error);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw Error("expected a JSON object with \"images\" and \"annotations\"");
+                }
+                var images = RequiredArray(root, "images", Error);
+                var annotations = RequiredArray(root, "annotations", Error);
 
-            // id → (position in "images", file name), and the captions of each image in annotation order.
-            var byId = new Dictionary<long, int>();
-            var fileNames = new List<string>();
-            int index = 0;
-            foreach (var image in images.EnumerateArray())
-            {
-                string where = $"images[{index}]";
-                RequireObject(image, where, Error);
-                long id = RequiredId(image, "id", where, Error);
-                string fileName = RequiredString(image, "file_name", where, Error);
-                if (!byId.TryAdd(id, fileNames.Count))
+                // id → (position in "images", file name), and the captions of each image in annotation order.
+                var byId = new Dictionary<long, int>();
+                var fileNames = new List<string>();
+                int index = 0;
+                foreach (var image in images.EnumerateArray())
                 {
-                    throw Error($"{where}: id {id} is used by images[{byId[id]}] too");
+                    string where = $"images[{index}]";
+                    RequireObject(image, where, Error);
+                    long id = RequiredId(image, "id", where, Error);
+                    string fileName = RequiredString(image, "file_name", where, Error);
+                    if (!byId.TryAdd(id, fileNames.Count))
+                    {
+                        throw Error($"{where}: id {id} is used by images[{byId[id]}] too");
+                    }
+                    fileNames.Add(fileName);
+                    index++;
                 }
-                fileNames.Add(fileName);
-                index++;
-            }
 
-            var captions = new List<string>?[fileNames.Count];
-            index = 0;
-            foreach (var annotation in annotations.EnumerateArray())
-            {
-                string where = $"annotations[{index}]";
-                RequireObject(annotation, where, Error);
-                if (annotation.TryGetProperty("id", out var annotationId) && annotationId.ValueKind == JsonValueKind.Number)
+                var captions = new List<string>?[fileNames.Count];
+                index = 0;
+                foreach (var annotation in annotations.EnumerateArray())
                 {
-                    where += $" (id {annotationId.GetRawText()})";
+                    string where = $"annotations[{index}]";
+                    RequireObject(annotation, where, Error);
+                    if (annotation.TryGetProperty("id", out var annotationId) && annotationId.ValueKind == JsonValueKind.Number)
+                    {
+                        where += $" (id {annotationId.GetRawText()})";
+                    }
+                    long imageId = RequiredId(annotation, "image_id", where, Error);
+                    string caption = RequiredString(annotation, "caption", where, Error).Trim();
+                    if (!byId.TryGetValue(imageId, out int imageIndex))
+                    {
+                        throw Error($"{where}: image_id {imageId} is not in \"images\"");
+                    }
+                    if (caption.Length == 0)
+                    {
+                        throw Error($"{where}: \"caption\" is empty");
+                    }
+                    (captions[imageIndex] ??= []).Add(caption);
+                    index++;
                 }
-                long imageId = RequiredId(annotation, "image_id", where, Error);
-                string caption = RequiredString(annotation, "caption", where, Error).Trim();
-                if (!byId.TryGetValue(imageId, out int imageIndex))
-                {
-                    throw Error($"{where}: image_id {imageId} is not in \"images\"");
-                }
-                if (caption.Length == 0)
-                {
-                    throw Error($"{where}: \"caption\" is empty");
-                }
-                (captions[imageIndex] ??= []).Add(caption);
-                index++;
-            }
 
-            var items = new List<CaptionedImage>();
-            int imageCount = 0;
-            for (int i = 0; i < fileNames.Count; i++)
-            {
-                if (captions[i] is not { } list)
+                var items = new List<CaptionedImage>();
+                int imageCount = 0;
+                for (int i = 0; i < fileNames.Count; i++)
                 {
-                    continue;
+                    if (captions[i] is not { } list)
+                    {
+                        continue;
+                    }
+                    string fileName = fileNames[i];
+                    if (fileName.Contains('\0', StringComparison.Ordinal))
+                    {
+                        // No file system path holds a NUL; the path functions would throw ArgumentException.
+                        throw Error($"images[{i}]: \"file_name\" holds a NUL character");
+                    }
+                    string imagePath;
+                    try
+                    {
+                        imagePath = ConfinedPath.Resolve(folder, fileName, path, $"images[{i}].file_name");
+                    }
+                    catch (PathEscapeException e)
+                    {
+                        throw Error($"images[{i}]: \"file_name\" '{fileName}' must be a path inside the images folder {e.Folder}: it {e.Reason}", null, e);
+                    }
+                    if (options.ValidateFiles && !File.Exists(imagePath))
+                    {
+                        throw Error($"images[{i}]: image file '{fileName}' not found in {folder}");
+                    }
+                    imageCount++;
+                    items.AddRange(list.Select(caption => new CaptionedImage(imagePath, caption)));
                 }
-                string fileName = fileNames[i];
-                string imagePath;
-                try
-                {
-                    imagePath = ConfinedPath.Resolve(folder, fileName, path, $"images[{i}].file_name");
-                }
-                catch (PathEscapeException e)
-                {
-                    throw Error($"images[{i}]: \"file_name\" '{fileName}' must be a path inside the images folder {e.Folder}: it {e.Reason}", null, e);
-                }
-                if (options.ValidateFiles && !File.Exists(imagePath))
-                {
-                    throw Error($"images[{i}]: image file '{fileName}' not found in {folder}");
-                }
-                imageCount++;
-                items.AddRange(list.Select(caption => new CaptionedImage(imagePath, caption)));
+                return new CocoCaptions(path, folder, items, imageCount);
             }
-            return new CocoCaptions(path, folder, items, imageCount);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument decodes a string only when it is read: an escape such as \ud800 that is not valid UTF-16 fails then.
+            throw Error($"holds a string that is not valid Unicode ({e.Message})", null, e);
         }
     }
 

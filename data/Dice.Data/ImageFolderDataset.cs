@@ -113,29 +113,37 @@ public sealed class ImageFolderDataset : ICaptionedImageSource
         {
             throw Error($"invalid JSON ({e.Message})", e);
         }
-        using (document)
+        try
         {
-            var element = document.RootElement;
-            if (element.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw Error($"expected a JSON object, got {Describe(element.ValueKind)}");
-            }
-            string fileName = RequiredString(element, "file_name", Error);
-            string text = RequiredString(element, options.TextKey, Error);
-            string imagePath = ResolveImage(fileName, root, Error);
-            if (options.ValidateFiles && !File.Exists(imagePath))
-            {
-                throw Error($"image file '{fileName}' not found (looked for {imagePath})");
-            }
-            var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var property in element.EnumerateObject())
-            {
-                if (property.Name != "file_name" && property.Name != options.TextKey)
+                var element = document.RootElement;
+                if (element.ValueKind != JsonValueKind.Object)
                 {
-                    extra[property.Name] = property.Value.Clone();
+                    throw Error($"expected a JSON object, got {Describe(element.ValueKind)}");
                 }
+                string fileName = RequiredString(element, "file_name", Error);
+                string text = RequiredString(element, options.TextKey, Error);
+                string imagePath = ResolveImage(fileName, root, Error);
+                if (options.ValidateFiles && !File.Exists(imagePath))
+                {
+                    throw Error($"image file '{fileName}' not found (looked for {imagePath})");
+                }
+                var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name != "file_name" && property.Name != options.TextKey)
+                    {
+                        extra[property.Name] = property.Value.Clone();
+                    }
+                }
+                return new ImageFolderEntry(lineNumber, fileName, imagePath, text, extra);
             }
-            return new ImageFolderEntry(lineNumber, fileName, imagePath, text, extra);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument decodes a string only when it is read: an escape such as \ud800 that is not valid UTF-16 fails then.
+            throw Error($"holds a string that is not valid Unicode ({e.Message})", e);
         }
     }
 
@@ -158,6 +166,11 @@ public sealed class ImageFolderDataset : ICaptionedImageSource
         if (fileName.Length == 0)
         {
             throw error("\"file_name\" is empty", null);
+        }
+        if (fileName.Contains('\0', StringComparison.Ordinal))
+        {
+            // No file system path holds a NUL; the path functions would throw ArgumentException.
+            throw error("\"file_name\" holds a NUL character", null);
         }
         try
         {

@@ -40,18 +40,31 @@ public sealed record OnnxModelSummary(
         {
             throw new InvalidDataException($"{path} is not a valid ONNX model: {e.Message}", e);
         }
-        return From(model);
+        try
+        {
+            return From(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid ONNX model: {e.Message}", e);
+        }
     }
 
+    /// <exception cref="InvalidDataException">The model lists a domain or metadata key twice, or an initializer's
+    /// dims are negative or their product does not fit 64 bits.</exception>
     public static OnnxModelSummary From(ModelProto model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph ?? new GraphProto();
         var initializerNames = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var parameters = graph.Initializer.Sum(i => i.Dims.Aggregate(1L, (a, b) => a * b));
+        var parameters = 0L;
+        foreach (var initializer in graph.Initializer)
+        {
+            parameters = checked(parameters + ElementCount(initializer));
+        }
         return new OnnxModelSummary(
             model.IrVersion,
-            model.OpsetImport.ToDictionary(o => o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o => o.Version),
+            Unique(model.OpsetImport.Select(o => (o.Domain.Length == 0 ? "ai.onnx" : o.Domain, o.Version)), "opset domain"),
             string.Join(' ', new[] { model.ProducerName, model.ProducerVersion }.Where(s => s.Length > 0)),
             // Before IR 4 every initializer was also listed as an input; from IR 4 on, one that is listed is a default.
             graph.Input.Where(i => model.IrVersion >= 4 || !initializerNames.Contains(i.Name))
@@ -60,7 +73,33 @@ public sealed record OnnxModelSummary(
             parameters,
             graph.Initializer.Count,
             graph.Initializer.Any(i => i.DataLocation == TensorProto.Types.DataLocation.External),
-            model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            Unique(model.MetadataProps.Select(p => (p.Key, p.Value)), "metadata key"));
+    }
+
+    private static long ElementCount(TensorProto initializer)
+    {
+        try
+        {
+            return initializer.Dims.Aggregate(1L, (count, dim) => dim >= 0 ? checked(count * dim) : throw new OverflowException());
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"initializer '{initializer.Name}' has dims [{string.Join(", ", initializer.Dims)}], which are negative or too large");
+        }
+    }
+
+    /// <summary>A domain imported twice, or a metadata key given twice, has no one meaning: the summary refuses it.</summary>
+    private static Dictionary<string, TValue> Unique<TValue>(IEnumerable<(string Key, TValue Value)> entries, string what)
+    {
+        var dictionary = new Dictionary<string, TValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in entries)
+        {
+            if (!dictionary.TryAdd(key, value))
+            {
+                throw new InvalidDataException($"the model lists {what} '{key}' more than once");
+            }
+        }
+        return dictionary;
     }
 
     private static OnnxValueInfo Describe(ValueInfoProto value)

@@ -15,6 +15,9 @@ public class FileAccessTraceTests
     [InlineData("""renameat2(AT_FDCWD, "/out/.b.tmp", AT_FDCWD, "/out/b.json", RENAME_NOREPLACE) = 0""", null, "/out/.b.tmp|/out/b.json")]
     [InlineData("""mkdir("/out/run", 0777) = 0""", null, "/out/run")]
     [InlineData("""unlinkat(AT_FDCWD, "/tmp/x", 0) = -1 ENOENT (No such file or directory)""", null, null)]
+    [InlineData("""mknodat(AT_FDCWD, "/t/clr-debug-pipe-7-8-in", S_IFIFO|0700) = 0""", null, "/t/clr-debug-pipe-7-8-in")]
+    [InlineData("""bind(11<socket:[42]>, {sa_family=AF_UNIX, sun_path="/t/dotnet-diagnostic-7-8-socket"}, 110) = 0""", null, "/t/dotnet-diagnostic-7-8-socket")]
+    [InlineData("""bind(12<socket:[43]>, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0""", null, null)]
     [InlineData("""+++ exited with 0 +++""", null, null)]
     public void A_strace_line_counts_as_a_read_or_a_write_only_when_the_call_succeeded(string line, string? read, string? written)
     {

@@ -44,8 +44,10 @@ public static partial class NpyFile
                 headerStart = 10;
                 break;
             case 2 or 3 when bytes.Length >= 12:
-                headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8, 4)));
+                var declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8, 4));
                 headerStart = 12;
+                headerLength = declared <= (uint)(bytes.Length - headerStart) ? (int)declared
+                    : throw new InvalidDataException($"{path}: the .npy header runs past the end of the file");
                 break;
             default:
                 throw new InvalidDataException($"{path}: .npy format version {major}.{bytes[7]} is not supported (1, 2 or 3)");
@@ -66,8 +68,20 @@ public static partial class NpyFile
         {
             throw new InvalidDataException($"{path}: the array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
         }
-        var shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => int.Parse(d.TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+        var dims = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new int[dims.Length];
+        var count = 1L;
+        for (var i = 0; i < dims.Length; i++)
+        {
+            // Each dimension, and the element count, must fit the float[] the data is read into.
+            if (!int.TryParse(dims[i].TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture, out shape[i])
+                || (count *= Math.Max(shape[i], 1)) > Array.MaxLength)
+            {
+                throw new InvalidDataException(
+                    $"{path}: the .npy shape ({shapeMatch.Groups[1].Value}) is not a tuple of non-negative integers of at most {Array.MaxLength} elements in all");
+            }
+        }
+        count = shape.Aggregate(1L, (a, d) => a * d);
         var (width, dtype) = descr.Groups[1].Value switch
         {
             "<f4" => (4, "float32"),
@@ -75,7 +89,6 @@ public static partial class NpyFile
             var other => throw new InvalidDataException(
                 $"{path}: dtype '{other}' is not supported; save the latents as little-endian float32 or float16"),
         };
-        var count = shape.Aggregate(1L, (a, d) => a * d);
         var dataStart = headerStart + headerLength;
         if (bytes.Length - dataStart != count * width)
         {

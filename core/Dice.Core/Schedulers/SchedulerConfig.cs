@@ -158,38 +158,46 @@ public sealed record SchedulerConfig
             {
                 throw new InvalidDataException($"{source}: a scheduler configuration must be a JSON object");
             }
-            return new SchedulerConfig
+            try
             {
-                Source = source,
-                ClassName = String(root, source, "_class_name"),
-                NumTrainTimesteps = Int(root, source, "num_train_timesteps"),
-                BetaStart = Double(root, source, "beta_start"),
-                BetaEnd = Double(root, source, "beta_end"),
-                BetaSchedule = Choice(root, source, "beta_schedule", SchedulerNames.ParseBetaSchedule),
-                TrainedBetas = Doubles(root, source, "trained_betas"),
-                PredictionType = Choice(root, source, "prediction_type", SchedulerNames.ParsePredictionType),
-                TimestepSpacing = Choice(root, source, "timestep_spacing", SchedulerNames.ParseTimestepSpacing),
-                StepsOffset = Int(root, source, "steps_offset"),
-                SetAlphaToOne = Bool(root, source, "set_alpha_to_one"),
-                ClipSample = Bool(root, source, "clip_sample"),
-                ClipSampleRange = Double(root, source, "clip_sample_range"),
-                SolverOrder = Int(root, source, "solver_order"),
-                AlgorithmType = String(root, source, "algorithm_type"),
-                SolverType = Choice(root, source, "solver_type", SchedulerNames.ParseSolverType),
-                LowerOrderFinal = Bool(root, source, "lower_order_final"),
-                EulerAtFinal = Bool(root, source, "euler_at_final"),
-                FinalSigmasType = Choice(root, source, "final_sigmas_type", SchedulerNames.ParseFinalSigmasType),
-                LambdaMinClipped = Double(root, source, "lambda_min_clipped"),
-                InterpolationType = String(root, source, "interpolation_type"),
-                TimestepType = String(root, source, "timestep_type"),
-                VarianceType = String(root, source, "variance_type"),
-                Thresholding = Bool(root, source, "thresholding"),
-                RescaleBetasZeroSnr = Bool(root, source, "rescale_betas_zero_snr"),
-                UseKarrasSigmas = Bool(root, source, "use_karras_sigmas"),
-                UseExponentialSigmas = Bool(root, source, "use_exponential_sigmas"),
-                UseBetaSigmas = Bool(root, source, "use_beta_sigmas"),
-                UseLuLambdas = Bool(root, source, "use_lu_lambdas"),
-            };
+                return new SchedulerConfig
+                {
+                    Source = source,
+                    ClassName = String(root, source, "_class_name"),
+                    NumTrainTimesteps = Int(root, source, "num_train_timesteps"),
+                    BetaStart = Double(root, source, "beta_start"),
+                    BetaEnd = Double(root, source, "beta_end"),
+                    BetaSchedule = Choice(root, source, "beta_schedule", SchedulerNames.ParseBetaSchedule),
+                    TrainedBetas = Doubles(root, source, "trained_betas"),
+                    PredictionType = Choice(root, source, "prediction_type", SchedulerNames.ParsePredictionType),
+                    TimestepSpacing = Choice(root, source, "timestep_spacing", SchedulerNames.ParseTimestepSpacing),
+                    StepsOffset = Int(root, source, "steps_offset"),
+                    SetAlphaToOne = Bool(root, source, "set_alpha_to_one"),
+                    ClipSample = Bool(root, source, "clip_sample"),
+                    ClipSampleRange = Double(root, source, "clip_sample_range"),
+                    SolverOrder = Int(root, source, "solver_order"),
+                    AlgorithmType = String(root, source, "algorithm_type"),
+                    SolverType = Choice(root, source, "solver_type", SchedulerNames.ParseSolverType),
+                    LowerOrderFinal = Bool(root, source, "lower_order_final"),
+                    EulerAtFinal = Bool(root, source, "euler_at_final"),
+                    FinalSigmasType = Choice(root, source, "final_sigmas_type", SchedulerNames.ParseFinalSigmasType),
+                    LambdaMinClipped = Double(root, source, "lambda_min_clipped"),
+                    InterpolationType = String(root, source, "interpolation_type"),
+                    TimestepType = String(root, source, "timestep_type"),
+                    VarianceType = String(root, source, "variance_type"),
+                    Thresholding = Bool(root, source, "thresholding"),
+                    RescaleBetasZeroSnr = Bool(root, source, "rescale_betas_zero_snr"),
+                    UseKarrasSigmas = Bool(root, source, "use_karras_sigmas"),
+                    UseExponentialSigmas = Bool(root, source, "use_exponential_sigmas"),
+                    UseBetaSigmas = Bool(root, source, "use_beta_sigmas"),
+                    UseLuLambdas = Bool(root, source, "use_lu_lambdas"),
+                };
+            }
+            catch (InvalidOperationException e)
+            {
+                // JsonDocument decodes a string only when it is read: invalid UTF-8 or an escape such as \ud800 fails then.
+                throw new InvalidDataException($"{source}: holds a string that is not valid Unicode ({e.Message})", e);
+            }
         }
     }
 

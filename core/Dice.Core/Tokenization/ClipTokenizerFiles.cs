@@ -41,13 +41,16 @@ internal static class ClipTokenizerFiles
         }
         var vocabPath = Path.Combine(root, VocabFile);
         var mergesPath = Path.Combine(root, MergesFile);
-        var vocabulary = ReadVocabulary(vocabPath);
+        var vocabulary = RefusingUndecodableStrings(vocabPath, () => ReadVocabulary(vocabPath));
         var merges = ReadMerges(mergesPath, vocabulary, vocabPath);
 
         // tokenizer_config.json wins over special_tokens_map.json; both fall back to CLIP's defaults.
         var settings = new Settings();
-        ReadSettings(Path.Combine(root, SpecialTokensFile), settings);
-        ReadSettings(Path.Combine(root, ConfigFile), settings);
+        foreach (var file in new[] { SpecialTokensFile, ConfigFile })
+        {
+            var path = Path.Combine(root, file);
+            RefusingUndecodableStrings(path, () => ReadSettings(path, settings));
+        }
 
         settings.Bos ??= (ClipTokenizer.DefaultBosToken, "the default");
         settings.Eos ??= (ClipTokenizer.DefaultEosToken, "the default");
@@ -70,6 +73,25 @@ internal static class ClipTokenizerFiles
                 : throw new InvalidDataException(
                     $"{name} \"{special.Token}\" (from {special.Source}) is not in the vocabulary {vocabPath}");
     }
+
+    /// <summary>
+    /// JsonDocument decodes a string only when it is read: invalid UTF-8 or an escape such as \ud800 fails then, with an
+    /// InvalidOperationException that this turns into the InvalidDataException naming the file.
+    /// </summary>
+    private static T RefusingUndecodableStrings<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"{path} holds a string that is not valid UTF-8 or Unicode ({e.Message})", e);
+        }
+    }
+
+    private static void RefusingUndecodableStrings(string path, Action read) =>
+        RefusingUndecodableStrings(path, () => { read(); return true; });
 
     private static Dictionary<string, int> ReadVocabulary(string path)
     {

@@ -37,19 +37,27 @@ internal sealed class DiffusersConfigReader
         {
             throw new InvalidDataException($"{source}: not valid JSON ({e.Message})", e);
         }
-        using (document)
+        try
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw new InvalidDataException($"{source}: a config must be a JSON object");
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{source}: a config must be a JSON object");
+                }
+                var reader = new DiffusersConfigReader(document.RootElement, source);
+                var className = reader.OptionalString("_class_name", null);
+                if (className is not null && className != expectedClass)
+                {
+                    throw new InvalidDataException($"{source}: _class_name is '{className}', expected '{expectedClass}'");
+                }
+                return build(reader);
             }
-            var reader = new DiffusersConfigReader(document.RootElement, source);
-            var className = reader.OptionalString("_class_name", null);
-            if (className is not null && className != expectedClass)
-            {
-                throw new InvalidDataException($"{source}: _class_name is '{className}', expected '{expectedClass}'");
-            }
-            return build(reader);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument decodes a string only when it is read: an escape such as \ud800 that is not valid UTF-16 fails then.
+            throw new InvalidDataException($"{source}: holds a string that is not valid Unicode ({e.Message})", e);
         }
     }
 

@@ -107,39 +107,47 @@ public sealed record ClipTextConfig
             throw new InvalidDataException($"{source}: not valid JSON: {ex.Message}", ex);
         }
 
-        using (document)
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            using (document)
             {
-                throw new InvalidDataException($"{source}: a CLIP text config must be a JSON object");
-            }
-            if (!root.TryGetProperty("hidden_size", out _)
-                && root.TryGetProperty("text_config", out var textConfig) && textConfig.ValueKind == JsonValueKind.Object)
-            {
-                root = textConfig;
-            }
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{source}: a CLIP text config must be a JSON object");
+                }
+                if (!root.TryGetProperty("hidden_size", out _)
+                    && root.TryGetProperty("text_config", out var textConfig) && textConfig.ValueKind == JsonValueKind.Object)
+                {
+                    root = textConfig;
+                }
 
-            var config = new ClipTextConfig
-            {
-                VocabSize = ReadInt(root, "vocab_size", source, 49408),
-                HiddenSize = ReadInt(root, "hidden_size", source),
-                IntermediateSize = ReadInt(root, "intermediate_size", source),
-                NumHiddenLayers = ReadInt(root, "num_hidden_layers", source),
-                NumAttentionHeads = ReadInt(root, "num_attention_heads", source),
-                MaxPositionEmbeddings = ReadInt(root, "max_position_embeddings", source, 77),
-                HiddenAct = ReadActivation(root, source),
-                LayerNormEps = ReadDouble(root, "layer_norm_eps", source, 1e-5),
-                BosTokenId = ReadInt(root, "bos_token_id", source, 49406),
-                EosTokenId = ReadInt(root, "eos_token_id", source, 49407),
-                PadTokenId = ReadInt(root, "pad_token_id", source, 1),
-            };
-            var problems = config.Problems();
-            if (problems.Count > 0)
-            {
-                throw new InvalidDataException($"{source}: {string.Join("; ", problems)}");
+                var config = new ClipTextConfig
+                {
+                    VocabSize = ReadInt(root, "vocab_size", source, 49408),
+                    HiddenSize = ReadInt(root, "hidden_size", source),
+                    IntermediateSize = ReadInt(root, "intermediate_size", source),
+                    NumHiddenLayers = ReadInt(root, "num_hidden_layers", source),
+                    NumAttentionHeads = ReadInt(root, "num_attention_heads", source),
+                    MaxPositionEmbeddings = ReadInt(root, "max_position_embeddings", source, 77),
+                    HiddenAct = ReadActivation(root, source),
+                    LayerNormEps = ReadDouble(root, "layer_norm_eps", source, 1e-5),
+                    BosTokenId = ReadInt(root, "bos_token_id", source, 49406),
+                    EosTokenId = ReadInt(root, "eos_token_id", source, 49407),
+                    PadTokenId = ReadInt(root, "pad_token_id", source, 1),
+                };
+                var problems = config.Problems();
+                if (problems.Count > 0)
+                {
+                    throw new InvalidDataException($"{source}: {string.Join("; ", problems)}");
+                }
+                return config;
             }
-            return config;
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument decodes a string only when it is read: an escape such as \ud800 that is not valid UTF-16 fails then.
+            throw new InvalidDataException($"{source}: holds a string that is not valid Unicode ({e.Message})", e);
         }
     }
 

@@ -61,10 +61,28 @@ public sealed record SharpenerConfig(int EmbeddingDim = 768, int InnerDim = 512,
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                throw new InvalidDataException($"{source}: \"{key}\" must be an integer, not {node.ToJsonString()}", e);
+                // A number is shown as written; a string or a list is named by its kind, since printing it would decode
+                // it, and a string that is not valid Unicode (\ud800) fails then.
+                var found = node.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+                    ? node.ToJsonString() : $"a JSON {node.GetValueKind().ToString().ToLowerInvariant()}";
+                throw new InvalidDataException($"{source}: \"{key}\" must be an integer, not {found}", e);
             }
         }
-        var config = new SharpenerConfig(Read("embedding_dim", null), Read("inner_dim", 512), Read("heads", 8));
+        SharpenerConfig config;
+        try
+        {
+            config = new SharpenerConfig(Read("embedding_dim", null), Read("inner_dim", 512), Read("heads", 8));
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonNode decodes property names when the object is first read: a name such as "\ud800" fails then.
+            throw new InvalidDataException($"{source}: holds a string that is not valid Unicode ({e.Message})", e);
+        }
+        catch (ArgumentException e)
+        {
+            // JsonObject refuses a key given twice when its properties are first read.
+            throw new InvalidDataException($"{source}: lists a key more than once ({e.Message})", e);
+        }
         try
         {
             config.Validate();

@@ -296,7 +296,7 @@ public sealed class ImageFileTests
     private static byte[] DropAlpha(byte[] rgba) => rgba.Where((_, i) => i % 4 != 3).ToArray();
 
     /// <summary>A smooth image, so baseline JPEG at quality 100 without chroma subsampling stays close.</summary>
-    private static RgbImage SmoothImage()
+    internal static RgbImage SmoothImage()
     {
         var image = new RgbImage(16, 8);
         for (int y = 0; y < 8; y++)
@@ -310,7 +310,7 @@ public sealed class ImageFileTests
     }
 
     /// <summary>A JPEG of the image at quality 100, written by an encoder independent of the decoder under test (Skia's libjpeg-turbo).</summary>
-    private static byte[] Jpeg(RgbImage image)
+    internal static byte[] Jpeg(RgbImage image)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         for (var y = 0; y < image.Height; y++)

@@ -22,6 +22,26 @@ internal static class PngTestFiles
         return chunk;
     }
 
+    /// <summary>A copy of <paramref name="png"/> whose chunks, as far as their lengths can be followed, carry correct
+    /// CRCs again, so that a mutated file reaches the checks behind the CRC.</summary>
+    public static byte[] WithRepairedCrcs(byte[] png)
+    {
+        var copy = (byte[])png.Clone();
+        var offset = (long)Signature.Length;
+        while (offset + 12 <= copy.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(copy.AsSpan((int)offset));
+            if (offset + 12 + length > copy.Length)
+            {
+                break;
+            }
+            var crcAt = (int)(offset + 8 + length);
+            BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(crcAt), Crc32.HashToUInt32(copy.AsSpan((int)offset + 4, 4 + (int)length)));
+            offset = crcAt + 4;
+        }
+        return copy;
+    }
+
     public static byte[] Header(int width, int height, byte bitDepth = 8, byte colorType = 2, byte interlace = 0)
     {
         var data = new byte[13];

@@ -39,7 +39,8 @@ internal static partial class FileAccessTrace
             string[] strace =
             [
                 "strace", "-ff", "-qq", "-y", "-s", "4096", "-o", Path.Combine(traceFolder.FullName, "t"),
-                "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir",
+                // mknod and bind create FIFOs and Unix sockets (the .NET runtime makes both in TMPDIR).
+                "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir,mknod,mknodat,bind",
             ];
             var r = DiceProcess.Run(args, environment, appDirectory: appDirectory, unset: unset, launcher: strace);
             var read = new SortedSet<string>(StringComparer.Ordinal);
@@ -76,6 +77,14 @@ internal static partial class FileAccessTrace
         }
         switch (name)
         {
+            case "bind":
+                // Only a Unix socket bound to a path (not an abstract one, @"…") creates a file.
+                var socket = SocketPath().Match(call.Groups["args"].Value);
+                if (socket.Success)
+                {
+                    written.Add(Path.GetFullPath(Regex.Unescape(socket.Groups["path"].Value)));
+                }
+                break;
             case "open" or "openat" or "openat2":
                 var flags = call.Groups["args"].Value;
                 var writes = flags.Contains("O_WRONLY", StringComparison.Ordinal) || flags.Contains("O_RDWR", StringComparison.Ordinal)
@@ -117,6 +126,9 @@ internal static partial class FileAccessTrace
         var roots = allowed.Select(a => Path.TrimEndingDirectorySeparator(Path.GetFullPath(a))).ToArray();
         return [.. paths.Where(p => !roots.Any(r => p == r || p.StartsWith(r + "/", StringComparison.Ordinal)))];
     }
+
+    [GeneratedRegex(@"sun_path=""(?<path>(?:[^""\\]|\\.)*)""")]
+    private static partial Regex SocketPath();
 
     [GeneratedRegex(@"^(?<name>\w+)\((?<args>.*)\)\s+=\s+(?<result>-?\d+)(?:<(?<resolved>/[^>]*)>)?")]
     private static partial Regex CallLine();
