@@ -7,7 +7,6 @@ using Dice.Core.ModelFolders;
 using Dice.Core.Tokenization;
 using Google.Protobuf;
 using Onnx;
-using Dice.Core.IO;
 
 namespace Dice.Exporter;
 
