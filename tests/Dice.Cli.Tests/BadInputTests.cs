@@ -114,7 +114,7 @@ public sealed class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<B
         { "convert-preset-unknown", ["convert", "--preset", "sdxl", "--random-weights", "--out", "{out}/c"], "sdxl", "" },
         { "convert-component-unknown", ["convert", "{weights}", "--components", "unet,refiner", "--out", "{out}/c"], "refiner", "" },
         { "inspect-unet-corrupt", ["inspect", "{in}/corrupt-unet"], "unet/model.onnx is not a valid ONNX model", "" },
-        { "export-sharpener-config-empty", ["export", "--sharpener", "{in}/bad-sharpener", "--model", "{in}/corrupt-vae"], "bad-sharpener/config.json", "" },
+        { "export-sharpener-config-empty", ["export", "--sharpener", "{in}/bad-sharpener", "--model", "{in}/corrupt-vae", "--force"], "bad-sharpener/config.json", "" },
         { "eval-unet-corrupt", ["eval", "--model", "{in}/corrupt-unet", "--count", "1", "--out", "{out}/e"], "unet/model.onnx", "" },
         { "inspect-folder-missing", ["inspect", "{in}/nothing"], "nothing", "" },
         { "inspect-not-a-model", ["inspect", "{in}/empty"], "empty", "" },

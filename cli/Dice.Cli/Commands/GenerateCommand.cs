@@ -133,12 +133,12 @@ public static class GenerateCommand
             throw new DiceUsageException("--compare runs every mode: drop --mode");
         }
         var provider = PipelineLoader.ParseProvider(options.ExecutionProvider);
+        using var claim = ImageOutputs.Claim(options.Output, options.Compare ? 1 : prompts.Count * options.Batch, options.Force);
         var model = PipelineLoader.ResolveModel(options.Model);
         var mode = ParseMode(options.Mode, PipelineLoader.OpenFolder(model).HasDice);
         ParseNoise(options.Noise);
         GenerateRequestCheck.Check(options, prompts.Count, model,
             cfgBatched: (options.Compare || mode == GenerationMode.Cfg) && !options.CfgSequential);
-        using var claim = ImageOutputs.Claim(options.Output, options.Compare ? 1 : prompts.Count * options.Batch, options.Force);
         var pipeline = PipelineLoader.Load(model, provider);
         using (pipeline)
         {
